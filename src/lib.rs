@@ -1,0 +1,2 @@
+//! tcc
+pub mod signing;

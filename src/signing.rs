@@ -1,0 +1,1 @@
+//! AK/SK request signing (SDK-HMAC-SHA256).
