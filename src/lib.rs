@@ -1,2 +1,25 @@
-//! tcc
+//! tcc: a client for Huawei Cloud OSM's "Querying Service Ticket CC"
+//! (`GET /v2/servicerequest/carbon-copy-emails`), with a C ABI.
+//!
+//! The safe Rust core (options, credentials, transport, response model,
+//! errors) is usable from Rust directly; `ffi` is a thin C layer over it.
+
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod ffi;
+pub mod model;
+mod response;
+mod secret;
 pub mod signing;
+mod transport;
+mod validate;
+
+pub use client::Client;
+pub use config::{ClientOptions, Site};
+pub use credentials::Credentials;
+pub use error::{Error, ErrorKind};
+pub use model::{CcEmails, CcRecord};
+pub use secret::Secret;

@@ -1,0 +1,230 @@
+//! One client connection: read requests one after another (keep-alive,
+//! pipelining), answer each, and decide when to close. The same code serves
+//! plain TCP and TLS (see [`Transport`]).
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+
+use crate::http::{self, Response};
+use crate::{request_id, router, Shared};
+
+/// Largest request head accepted; bigger ones get 431.
+pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Also the keep-alive idle timeout, and the bound on how long a connection
+/// thread outlives `Standin::drop`.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// A client that stops reading must not pin a thread forever.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+enum HeadError {
+    TooLarge,
+    /// EOF, timeout or socket error: nothing to answer.
+    Gone,
+}
+
+/// A byte stream a connection is served over.
+pub(crate) trait Transport: Read + Write {
+    /// The socket underneath, for timeouts and shutdown.
+    fn tcp(&self) -> &TcpStream;
+
+    /// Protocol-level goodbye before the server closes: TLS `close_notify`,
+    /// so the client sees a clean end rather than a truncation. Best effort.
+    fn close_notify(&mut self) {}
+}
+
+impl Transport for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Transport for StreamOwned<ServerConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
+    }
+
+    fn close_notify(&mut self) {
+        self.conn.send_close_notify();
+        let _ = self.flush();
+    }
+}
+
+struct Connection<S> {
+    stream: S,
+    /// Bytes read but not consumed yet (the start of a pipelined request).
+    buf: Vec<u8>,
+}
+
+impl<S: Transport> Connection<S> {
+    /// Reads more bytes into `buf`; `false` on EOF, timeout or error.
+    fn fill(&mut self) -> bool {
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return false,
+                Ok(n) => {
+                    self.buf.extend_from_slice(&chunk[..n]);
+                    return true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// Returns the next request head and removes it from `buf`.
+    fn read_head(&mut self) -> Result<Vec<u8>, HeadError> {
+        loop {
+            let skip = http::leading_empty_lines(&self.buf);
+            self.buf.drain(..skip);
+            match http::find_head_end(&self.buf) {
+                Some(end) if end > MAX_HEAD_BYTES => return Err(HeadError::TooLarge),
+                Some(end) => return Ok(self.buf.drain(..end).collect()),
+                None if self.buf.len() > MAX_HEAD_BYTES => return Err(HeadError::TooLarge),
+                None => {}
+            }
+            if !self.fill() {
+                return Err(HeadError::Gone);
+            }
+        }
+    }
+
+    /// Reads and drops `len` body bytes; `false` if the client went away first.
+    fn discard_body(&mut self, mut len: u64) -> bool {
+        let buffered = usize::try_from(len).map_or(self.buf.len(), |l| l.min(self.buf.len()));
+        self.buf.drain(..buffered);
+        len -= buffered as u64;
+        while len > 0 {
+            if !self.fill() {
+                return false;
+            }
+            let n = usize::try_from(len).map_or(self.buf.len(), |l| l.min(self.buf.len()));
+            self.buf.drain(..n);
+            len -= n as u64;
+        }
+        true
+    }
+
+    fn send(&mut self, response: &Response, close: bool) -> bool {
+        response
+            .write_to(&mut self.stream, &request_id::next(), close)
+            .is_ok()
+    }
+
+    /// Answers, then closes without resetting the connection: closing with
+    /// unread input makes the kernel send RST, which can destroy the response
+    /// before the client reads it.
+    fn send_and_close(mut self, response: &Response) {
+        if self.send(response, true) {
+            self.stream.close_notify();
+            let _ = self.stream.tcp().shutdown(Shutdown::Write);
+            let _ = self
+                .stream
+                .tcp()
+                .set_read_timeout(Some(Duration::from_millis(500)));
+            let mut sink = [0u8; 16 * 1024];
+            let mut drained = 0usize;
+            while drained < 4 * 1024 * 1024 {
+                match self.stream.read(&mut sink) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => drained += n,
+                }
+            }
+        }
+    }
+}
+
+fn stand_in_error(status: u16, msg: &str) -> Response {
+    // Not an OSM code: these only answer broken HTTP, which OSM's gateway
+    // would reject in its own way.
+    Response::error(status, "STANDIN.0001", msg)
+}
+
+fn set_socket_options(stream: &TcpStream) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    // Head and body are separate writes; Nagle would delay the second one.
+    let _ = stream.set_nodelay(true);
+}
+
+/// Serves a plain HTTP connection.
+pub(crate) fn serve(stream: TcpStream, shared: &Shared) {
+    set_socket_options(&stream);
+    serve_requests(stream, shared);
+}
+
+/// Serves an HTTPS connection: the TLS handshake first (on this, the
+/// connection's own thread, bounded by the read and write timeouts), then the
+/// same HTTP handling as [`serve`]. A failed handshake (the client rejected
+/// our certificate, spoke plain HTTP, went away or stayed silent) closes the
+/// connection and is counted.
+pub(crate) fn serve_tls(stream: TcpStream, config: Arc<ServerConfig>, shared: &Shared) {
+    set_socket_options(&stream);
+    let handshake_failed = || {
+        shared.tls_handshakes_failed.fetch_add(1, Ordering::SeqCst);
+    };
+    let Ok(conn) = ServerConnection::new(config) else {
+        return handshake_failed();
+    };
+    let mut tls = StreamOwned::new(conn, stream);
+    while tls.conn.is_handshaking() {
+        // On a TLS error this also sends the alert to the client.
+        if tls.conn.complete_io(&mut tls.sock).is_err() {
+            return handshake_failed();
+        }
+    }
+    serve_requests(tls, shared);
+}
+
+fn serve_requests<S: Transport>(stream: S, shared: &Shared) {
+    let mut conn = Connection {
+        stream,
+        buf: Vec::new(),
+    };
+
+    loop {
+        let head = match conn.read_head() {
+            Ok(head) => head,
+            Err(HeadError::Gone) => {
+                // Idle timeout or the client closed: say goodbye properly (TLS).
+                conn.stream.close_notify();
+                return;
+            }
+            Err(HeadError::TooLarge) => {
+                return conn
+                    .send_and_close(&stand_in_error(431, "request header fields too large"));
+            }
+        };
+        // A stopped stand-in answers nothing more, even on open connections.
+        if shared.is_stopping() {
+            conn.stream.close_notify();
+            return;
+        }
+        let Ok(req) = http::parse_head(&head) else {
+            return conn.send_and_close(&stand_in_error(400, "malformed HTTP request"));
+        };
+        if req.header("transfer-encoding").is_some() {
+            // Nothing the client under test sends has a chunked body.
+            return conn.send_and_close(&stand_in_error(501, "Transfer-Encoding is not supported"));
+        }
+        let Ok(body_len) = req.content_length() else {
+            return conn.send_and_close(&stand_in_error(400, "invalid Content-Length"));
+        };
+        if !conn.discard_body(body_len) {
+            return;
+        }
+
+        let response = router::handle(shared, &req);
+        if req.wants_close() {
+            return conn.send_and_close(&response);
+        }
+        if !conn.send(&response, false) {
+            return;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The canned account data the stand-in serves. Public so tests can compare
+//! what the client decoded against exactly what was sent.
+
+/// `cc_email_info.user_id` of the normal record.
+pub const USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+/// `cc_email_info.customer_id` of the normal record.
+pub const CUSTOMER_ID: &str = "cust-4242";
+/// `cc_email_info.cc_email` of the normal record (the service joins addresses with `;`).
+pub const CC_EMAIL: &str = "ops@example.com;audit@example.com";
+/// `mc_email_infos` of the normal responses.
+pub const ADDRESSES: [&str; 2] = ["ops@example.com", "audit@example.com"];
+
+/// Second record of the `array-two` scenario (an older record, different values
+/// so a client that picks the wrong element is caught).
+pub const SECOND_RECORD_USER_ID: &str = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+pub const SECOND_RECORD_CUSTOMER_ID: &str = "cust-4343";
+pub const SECOND_RECORD_CC_EMAIL: &str = "old-ops@example.com";
+
+/// The `non-ascii` scenario: Chinese, accented Latin and (in `cc_email`) an
+/// emoji, i.e. 2-, 3- and 4-byte UTF-8 sequences.
+pub const NON_ASCII_USER_ID: &str = "用户-0a1b2c3d";
+pub const NON_ASCII_CUSTOMER_ID: &str = "客户-Zoë-Ærø-42";
+pub const NON_ASCII_CC_EMAIL: &str = "张伟@例子.中国;josé@exámple.com 📧";
+pub const NON_ASCII_ADDRESSES: [&str; 2] = ["张伟@例子.中国", "josé@exámple.com"];
+
+/// `wrong-type` scenario: strings in the record, but `mc_email_infos` is a
+/// string instead of an array.
+pub const WRONG_TYPE_ADDRESSES: &str = "ops@example.com";
+
+/// Size of the padding string in the `huge` scenario; the whole body is a bit
+/// larger than this.
+pub const HUGE_PADDING_BYTES: usize = 4 * 1024 * 1024;

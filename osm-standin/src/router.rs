@@ -1,0 +1,151 @@
+//! Request → response: recording, routing, the gateway's checks (auth,
+//! header rules), then the scenario.
+
+use serde_json::json;
+
+use crate::http::{RequestHead, Response};
+use crate::{scenarios, RecordedRequest, Shared};
+
+const API_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
+const SCENARIO_PREFIX: &str = "/scenario/";
+const CONTROL_PREFIX: &str = "/_standin/";
+
+enum Route<'a> {
+    /// The OSM operation, with the scenario name.
+    Api(&'a str),
+    /// `GET /_standin/requests`.
+    RecordedRequests,
+    NotFound,
+}
+
+/// Path part of a request target: no query or fragment; absolute-form
+/// (`http://host/path`, as sent to proxies) reduced to its path.
+fn path_of(target: &str) -> &str {
+    let mut path = target;
+    for scheme in ["http://", "https://"] {
+        if let Some(rest) = target.strip_prefix(scheme) {
+            path = rest.find('/').map_or("/", |i| &rest[i..]);
+        }
+    }
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    &path[..end]
+}
+
+fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
+    if method != "GET" {
+        return Route::NotFound;
+    }
+    if path == API_PATH {
+        return Route::Api("ok");
+    }
+    if path == "/_standin/requests" {
+        return Route::RecordedRequests;
+    }
+    match path
+        .strip_prefix(SCENARIO_PREFIX)
+        .and_then(|rest| rest.strip_suffix(API_PATH))
+    {
+        Some(name) if !name.is_empty() && !name.contains('/') => Route::Api(name),
+        _ => Route::NotFound,
+    }
+}
+
+fn not_found() -> Response {
+    Response::error(
+        404,
+        "APIGW.0101",
+        "The API does not exist or has not been published in the environment",
+    )
+}
+
+/// The optional headers' rules from the API reference.
+fn headers_valid(req: &RequestHead) -> bool {
+    let length_ok = |name: &str| {
+        req.header(name)
+            .is_none_or(|v| (1..=32).contains(&v.chars().count()))
+    };
+    let site_ok = req.header("x-site").is_none_or(|v| v == "0" || v == "1");
+    site_ok && length_ok("x-language") && length_ok("x-time-zone")
+}
+
+fn recorded_requests_json(shared: &Shared) -> Response {
+    let list: Vec<_> = shared
+        .recorded()
+        .iter()
+        .map(|r| json!({ "method": r.method, "target": r.target, "headers": r.headers }))
+        .collect();
+    Response::json(200, &serde_json::Value::Array(list))
+}
+
+pub(crate) fn handle(shared: &Shared, req: &RequestHead) -> Response {
+    let path = path_of(&req.target);
+    // Recorded before answering, so a test that has its response also sees the record.
+    if !path.starts_with(CONTROL_PREFIX) {
+        shared.record(RecordedRequest {
+            method: req.method.clone(),
+            target: req.target.clone(),
+            headers: req.headers.clone(),
+        });
+    }
+
+    let scenario = match route(&req.method, path) {
+        Route::NotFound => return not_found(),
+        Route::RecordedRequests => return recorded_requests_json(shared),
+        Route::Api(name) => name,
+    };
+    if !scenarios::SCENARIOS.contains(&scenario) {
+        return not_found();
+    }
+    // The gateway authenticates before OSM sees the request. The message never
+    // includes the token that was sent.
+    if req.header("x-auth-token") != Some(shared.config.token.as_str()) {
+        return Response::error(
+            401,
+            "APIGW.0301",
+            "Incorrect IAM authentication information: the token is invalid",
+        );
+    }
+    if !headers_valid(req) {
+        return Response::error(400, "OSM.0001", "parameter check failed");
+    }
+    scenarios::respond(scenario).unwrap_or_else(not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_drop_query_fragment_and_authority() {
+        assert_eq!(path_of("/a/b?c=d"), "/a/b");
+        assert_eq!(path_of("/a#frag"), "/a");
+        assert_eq!(path_of("http://h:1/a?x"), "/a");
+        assert_eq!(path_of("http://h:1"), "/");
+    }
+
+    #[test]
+    fn routes() {
+        assert!(matches!(route("GET", API_PATH), Route::Api("ok")));
+        assert!(matches!(
+            route("GET", "/scenario/null/v2/servicerequest/carbon-copy-emails"),
+            Route::Api("null")
+        ));
+        assert!(matches!(route("POST", API_PATH), Route::NotFound));
+        assert!(matches!(
+            route("GET", "/scenario//v2/servicerequest/carbon-copy-emails"),
+            Route::NotFound
+        ));
+        assert!(matches!(
+            route("GET", "/scenario/a/b/v2/servicerequest/carbon-copy-emails"),
+            Route::NotFound
+        ));
+        assert!(matches!(
+            route("GET", "/v2/servicerequest/carbon-copy-emails/"),
+            Route::NotFound
+        ));
+        assert!(matches!(
+            route("GET", "/_standin/requests"),
+            Route::RecordedRequests
+        ));
+    }
+}

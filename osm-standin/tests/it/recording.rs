@@ -1,0 +1,80 @@
+//! What the stand-in remembers about requests, in-process and over HTTP.
+
+use osm_standin::{RecordedRequest, Standin, StandinConfig};
+
+use crate::client::*;
+
+#[test]
+fn requests_records_method_target_and_headers_in_order() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    let target = format!("{API}?a=1&b=%20");
+    get(
+        &standin,
+        &target,
+        &[
+            ("X-Auth-Token", TOKEN),
+            ("x-language", "en-us"),
+            ("X-Site", "1"),
+        ],
+    );
+    get(&standin, "/other", &[]);
+
+    let requests = standin.requests();
+    assert_eq!(requests.len(), 2);
+    let first = &requests[0];
+    assert_eq!(first.method, "GET");
+    assert_eq!(first.target, target);
+    let names: Vec<&str> = first.headers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Host", "X-Auth-Token", "x-language", "X-Site", "Connection"]
+    );
+    assert_eq!(first.header("X-LANGUAGE"), Some("en-us"));
+    assert_eq!(first.header("x-auth-token"), Some(TOKEN));
+    assert_eq!(first.header("X-Time-Zone"), None);
+    assert_eq!(requests[1].target, "/other");
+}
+
+#[test]
+fn standin_requests_endpoint_returns_the_records_and_is_not_recorded() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    get(
+        &standin,
+        &scenario_target("null"),
+        &[("X-Auth-Token", TOKEN), ("X-Site", "0")],
+    );
+
+    let response = get(&standin, "/_standin/requests", &[]);
+    assert_eq!(response.status, 200);
+    assert!(response
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/json"));
+    let list = response.json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["method"], "GET");
+    assert_eq!(list[0]["target"], scenario_target("null"));
+    let headers: Vec<(String, String)> =
+        serde_json::from_value(list[0]["headers"].clone()).unwrap();
+    assert_eq!(headers, standin.requests()[0].headers);
+    assert!(headers.contains(&("X-Site".to_owned(), "0".to_owned())));
+
+    // Neither call to the control endpoint shows up.
+    get(&standin, "/_standin/requests", &[]);
+    assert_eq!(standin.requests().len(), 1);
+}
+
+#[test]
+fn recorded_request_header_lookup_is_case_insensitive_and_takes_the_first() {
+    let request = RecordedRequest {
+        method: "GET".to_owned(),
+        target: "/".to_owned(),
+        headers: vec![
+            ("X-A".to_owned(), "1".to_owned()),
+            ("x-a".to_owned(), "2".to_owned()),
+        ],
+    };
+    assert_eq!(request.header("x-A"), Some("1"));
+    assert_eq!(request.header("x-b"), None);
+}

@@ -1,0 +1,129 @@
+//! Where requests go: a base URL given by the user, or the URL of a known
+//! region. A base URL may carry a path prefix (gateways, private links); the
+//! API path is appended to it.
+
+use crate::error::Error;
+use ureq::http::Uri;
+
+/// Longest accepted endpoint URL.
+pub const MAX_ENDPOINT_LEN: usize = 2048;
+
+/// Regions where OSM is published, with their endpoints (Huawei Cloud API reference).
+pub const KNOWN_REGIONS: &[(&str, &str)] = &[
+    ("cn-south-1", "https://osm.cn-south-1.myhuaweicloud.com"),
+    (
+        "ap-southeast-3",
+        "https://osm.ap-southeast-3.myhuaweicloud.com",
+    ),
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Scheme, authority and optional path prefix, without a trailing `/`.
+    base: String,
+}
+
+impl Endpoint {
+    /// Parses `http[s]://host[:port][/prefix]`. User info, query and fragment are
+    /// refused: user info would put a secret in every log line that shows the URL.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        if url.len() > MAX_ENDPOINT_LEN {
+            return Err(Error::invalid_argument(format!(
+                "endpoint is longer than {MAX_ENDPOINT_LEN} bytes"
+            )));
+        }
+        let bad = |why: &str| Error::invalid_argument(format!("endpoint {why}"));
+        let uri: Uri = url
+            .parse()
+            .map_err(|_| bad("is not a valid URL (expected https://host[:port][/prefix])"))?;
+        match uri.scheme_str() {
+            Some("https") | Some("http") => {}
+            _ => return Err(bad("must start with https:// or http://")),
+        }
+        let authority = uri.authority().ok_or_else(|| bad("has no host"))?;
+        if authority.as_str().contains('@') {
+            return Err(bad("must not contain user info (user:password@)"));
+        }
+        if authority.host().is_empty() {
+            return Err(bad("has no host"));
+        }
+        if uri.query().is_some() || url.contains('#') {
+            return Err(bad("must not contain a query or fragment"));
+        }
+        let path = uri.path().trim_end_matches('/');
+        let base = format!(
+            "{}://{}{}",
+            uri.scheme_str().unwrap_or("https"),
+            authority,
+            path
+        );
+        Ok(Endpoint { base })
+    }
+
+    /// The endpoint of a known region, e.g. `cn-south-1`.
+    pub fn for_region(region: &str) -> Result<Self, Error> {
+        KNOWN_REGIONS
+            .iter()
+            .find(|(id, _)| *id == region)
+            .map(|(_, url)| Endpoint {
+                base: (*url).to_owned(),
+            })
+            .ok_or_else(|| {
+                let known: Vec<&str> = KNOWN_REGIONS.iter().map(|(id, _)| *id).collect();
+                Error::invalid_argument(format!(
+                    "unknown region (known: {}); set an endpoint URL instead",
+                    known.join(", ")
+                ))
+            })
+    }
+
+    /// The full URL of an API path such as `/v2/servicerequest/carbon-copy-emails`.
+    pub fn url_for(&self, api_path: &str) -> String {
+        format!("{}{}", self.base, api_path)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_prefix_and_port_and_drops_trailing_slash() {
+        let e = Endpoint::parse("http://127.0.0.1:8080/scenario/ok/").unwrap();
+        assert_eq!(e.url_for("/v2/x"), "http://127.0.0.1:8080/scenario/ok/v2/x");
+        let e = Endpoint::parse("https://osm.cn-south-1.myhuaweicloud.com").unwrap();
+        assert_eq!(e.as_str(), "https://osm.cn-south-1.myhuaweicloud.com");
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_an_endpoint() {
+        for bad in [
+            "",
+            "osm.example.com",
+            "ftp://example.com",
+            "https://user:pw@example.com",
+            "https://example.com/?a=b",
+            "https://example.com/#frag",
+            "https://exa mple.com",
+            "https://",
+        ] {
+            let err = Endpoint::parse(bad).unwrap_err();
+            assert!(!err.message().contains("pw"), "{err:?}");
+        }
+        assert!(Endpoint::parse(&format!("https://e.com/{}", "a".repeat(3000))).is_err());
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(
+            Endpoint::for_region("ap-southeast-3").unwrap().as_str(),
+            "https://osm.ap-southeast-3.myhuaweicloud.com"
+        );
+        let err = Endpoint::for_region("mars-1").unwrap_err();
+        assert!(err.message().contains("cn-south-1"));
+    }
+}

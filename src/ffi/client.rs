@@ -1,0 +1,109 @@
+//! `tcc_client`: an immutable, thread-safe client, and the calls it makes.
+
+use std::ffi::c_char;
+
+use super::boundary::{result_boundary, value_boundary};
+use super::cc_emails::tcc_cc_emails;
+use super::cstr::{arg_ref, check_out, write_out};
+use super::options::tcc_options;
+use super::result_codes::tcc_result;
+use super::strings::to_c_string;
+use crate::client::Client;
+
+/// A client for OSM. Opaque; create with `tcc_client_new`, free with
+/// `tcc_client_free`.
+///
+/// Thread safety: a client is immutable once created. Any number of
+/// threads may call `tcc_fetch_cc_emails` / `tcc_fetch_cc_emails_json` on
+/// the same client at once; they share its pool of keep-alive connections.
+/// Only `tcc_client_free` must not run concurrently with any other use.
+#[allow(non_camel_case_types)]
+pub struct tcc_client {
+    inner: Client,
+}
+
+/// Creates a client from options. Everything needed is copied, so the
+/// options may be changed or freed right after. Reads the CA file if one is
+/// set; sends nothing over the network.
+///
+/// - `options`: borrowed; not NULL. Must have an endpoint (or region) and
+///   credentials, else `TCC_ERR_CONFIG`.
+/// - `out`: on success receives a new client that the caller owns and must
+///   free with `tcc_client_free`. Not written on failure.
+///
+/// Errors: `TCC_ERR_INVALID_ARGUMENT` (NULL), `TCC_ERR_CONFIG` (missing
+/// endpoint or credentials, unreadable or empty CA file).
+#[no_mangle]
+pub unsafe extern "C" fn tcc_client_new(
+    options: *const tcc_options,
+    out: *mut *mut tcc_client,
+) -> tcc_result {
+    result_boundary(|| {
+        let options = arg_ref(options, "options")?;
+        check_out(out)?;
+        let client = Client::new(options.inner())?;
+        write_out(out, Box::into_raw(Box::new(tcc_client { inner: client })));
+        Ok(())
+    })
+}
+
+/// Frees a client and wipes the credentials it holds. NULL is accepted and
+/// ignored. Must not be called twice, nor while another thread is using the
+/// client. Results already fetched stay valid.
+#[no_mangle]
+pub unsafe extern "C" fn tcc_client_free(client: *mut tcc_client) {
+    value_boundary((), || {
+        if !client.is_null() {
+            drop(Box::from_raw(client));
+        }
+    })
+}
+
+/// Calls "Querying Service Ticket CC" (`GET /v2/servicerequest/carbon-copy-emails`)
+/// and returns the result as a handle with accessors.
+///
+/// Blocks the calling thread for at most the configured timeout.
+///
+/// - `client`: borrowed; not NULL. May be shared with other threads calling at once.
+/// - `out`: on success receives a result that the caller owns and must free
+///   with `tcc_cc_emails_free`. Not written on failure.
+///
+/// On failure the code gives the class (`TCC_ERR_AUTH`, `TCC_ERR_SERVICE`,
+/// `TCC_ERR_TIMEOUT`, ...) and `tcc_last_error_*` on this thread give the
+/// message, HTTP status, service `error_code`/`error_msg` and request id.
+/// A response with HTTP 200 whose body has an `error_code` is a failure
+/// (`TCC_ERR_SERVICE`).
+#[no_mangle]
+pub unsafe extern "C" fn tcc_fetch_cc_emails(
+    client: *const tcc_client,
+    out: *mut *mut tcc_cc_emails,
+) -> tcc_result {
+    result_boundary(|| {
+        let client = arg_ref(client, "client")?;
+        check_out(out)?;
+        let data = client.inner.fetch_cc_emails()?;
+        write_out(out, Box::into_raw(Box::new(tcc_cc_emails::new(data))));
+        Ok(())
+    })
+}
+
+/// Like `tcc_fetch_cc_emails`, but returns the result as normalised JSON:
+/// `{"cc_email_info": {"user_id": ..., "customer_id": ..., "cc_email": ...} | null,
+///   "mc_email_infos": [ ... ]}` where each record field is a string or null,
+/// whatever shape the server used.
+///
+/// - `out_json`: on success receives a NUL-terminated UTF-8 string that the
+///   caller owns and must free with `tcc_free`. Not written on failure.
+#[no_mangle]
+pub unsafe extern "C" fn tcc_fetch_cc_emails_json(
+    client: *const tcc_client,
+    out_json: *mut *mut c_char,
+) -> tcc_result {
+    result_boundary(|| {
+        let client = arg_ref(client, "client")?;
+        check_out(out_json)?;
+        let data = client.inner.fetch_cc_emails()?;
+        write_out(out_json, to_c_string(&data.to_json()).into_raw());
+        Ok(())
+    })
+}

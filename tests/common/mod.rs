@@ -1,0 +1,238 @@
+//! Shared by the integration tests: calling the C ABI from Rust as a C
+//! program would, and compiling real C programs against include/tcc.h and
+//! the freshly built libtcc.
+#![allow(dead_code)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::ptr;
+use std::sync::OnceLock;
+
+use tcc::ffi::*;
+
+pub const TOKEN: &str = "test-token-c0ffee-SECRET";
+
+pub fn cstring(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// Borrowed C string → owned Rust string (`None` for NULL).
+pub fn text(p: *const c_char) -> Option<String> {
+    if p.is_null() {
+        None
+    } else {
+        Some(unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
+    }
+}
+
+/// Everything `tcc_last_error_*` reports on this thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastError {
+    pub code: tcc_result,
+    pub message: String,
+    pub http_status: u16,
+    pub service_code: Option<String>,
+    pub service_message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+pub fn last_error() -> LastError {
+    LastError {
+        code: tcc_last_error_code(),
+        message: text(tcc_last_error_message()).expect("message is never NULL"),
+        http_status: tcc_last_error_http_status(),
+        service_code: text(tcc_last_error_service_code()),
+        service_message: text(tcc_last_error_service_message()),
+        request_id: text(tcc_last_error_request_id()),
+    }
+}
+
+/// Options handle with the given endpoint and token; panics on failure.
+pub fn options(endpoint: &str, token: &str) -> *mut tcc_options {
+    let mut opts = ptr::null_mut();
+    unsafe {
+        assert_eq!(tcc_options_new(&mut opts), TCC_OK);
+        assert_eq!(
+            tcc_options_set_endpoint(opts, cstring(endpoint).as_ptr()),
+            TCC_OK,
+            "{:?}",
+            last_error()
+        );
+        assert_eq!(tcc_options_set_token(opts, cstring(token).as_ptr()), TCC_OK);
+    }
+    opts
+}
+
+/// A client built through the C ABI; free it with `tcc_client_free`.
+pub fn client_with(opts: *mut tcc_options) -> *mut tcc_client {
+    let mut client = ptr::null_mut();
+    let code = unsafe { tcc_client_new(opts, &mut client) };
+    assert_eq!(code, TCC_OK, "{:?}", last_error());
+    assert!(!client.is_null());
+    client
+}
+
+pub fn client(endpoint: &str, token: &str) -> *mut tcc_client {
+    let opts = options(endpoint, token);
+    let client = client_with(opts);
+    unsafe { tcc_options_free(opts) };
+    client
+}
+
+/// A fetched result, read entirely through the accessors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    pub addresses: Vec<String>,
+    pub has_last_record: bool,
+    pub user_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub cc_email: Option<String>,
+    pub json: String,
+}
+
+pub fn fetch(client: *const tcc_client) -> Result<Fetched, LastError> {
+    let mut result = ptr::null_mut();
+    let code = unsafe { tcc_fetch_cc_emails(client, &mut result) };
+    if code != TCC_OK {
+        assert!(result.is_null(), "out written on failure");
+        let err = last_error();
+        assert_eq!(err.code, code);
+        return Err(err);
+    }
+    unsafe {
+        let count = tcc_cc_emails_count(result);
+        let addresses = (0..count)
+            .map(|i| text(tcc_cc_emails_address(result, i)).unwrap())
+            .collect();
+        assert!(tcc_cc_emails_address(result, count).is_null());
+        let mut json = ptr::null_mut();
+        assert_eq!(tcc_cc_emails_to_json(result, &mut json), TCC_OK);
+        let json_text = text(json).unwrap();
+        tcc_free(json);
+        let fetched = Fetched {
+            addresses,
+            has_last_record: tcc_cc_emails_has_last_record(result),
+            user_id: text(tcc_cc_emails_last_user_id(result)),
+            customer_id: text(tcc_cc_emails_last_customer_id(result)),
+            cc_email: text(tcc_cc_emails_last_cc_email(result)),
+            json: json_text,
+        };
+        tcc_cc_emails_free(result);
+        Ok(fetched)
+    }
+}
+
+/// The directory holding libtcc.so / libtcc.a of this build
+/// (integration tests run from target/<profile>/deps).
+pub fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+    assert!(
+        dir.join("libtcc.so").exists(),
+        "libtcc.so not found in {}",
+        dir.display()
+    );
+    dir
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch directory unique to this test process and `name`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcc-tests-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn cc_build(out_dir: &Path) -> cc::Build {
+    let mut build = cc::Build::new();
+    build
+        .target(env!("TCC_BUILD_TARGET"))
+        .host(env!("TCC_BUILD_HOST"))
+        .opt_level(0)
+        .debug(true)
+        .out_dir(out_dir)
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .emit_rerun_if_env_changed(false)
+        .warnings(true)
+        .extra_warnings(true)
+        .warnings_into_errors(true)
+        .include(repo_root().join("include"));
+    build
+}
+
+/// Compiles C (`-std=c99 -pedantic`, all warnings as errors) or C++ (C++17)
+/// sources with the `cc` crate, against include/tcc.h, and links them with the
+/// shared libtcc. Returns the executable.
+pub fn build_program(name: &str, sources: &[PathBuf], cpp: bool) -> PathBuf {
+    let out_dir = scratch_dir(&format!("build-{name}"));
+    let mut build = cc_build(&out_dir);
+    build
+        .cpp(cpp)
+        .flag(if cpp { "-std=c++17" } else { "-std=c99" })
+        .flag("-pedantic");
+    for src in sources {
+        build.file(src);
+    }
+    let objects = build.compile_intermediates();
+    let exe = out_dir.join(name);
+    let lib_dir = lib_dir();
+    let status = build
+        .get_compiler()
+        .to_command()
+        .args(&objects)
+        .arg("-o")
+        .arg(&exe)
+        .arg(format!("-L{}", lib_dir.display()))
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-ltcc")
+        .arg("-lpthread")
+        .status()
+        .unwrap();
+    assert!(status.success(), "linking {name} failed");
+    exe
+}
+
+/// The C example, compiled once per test binary.
+pub fn example_program() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        build_program(
+            "cc_emails",
+            &[repo_root().join("examples-c/cc_emails.c")],
+            false,
+        )
+    })
+}
+
+/// Output of a program run to completion.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(mut command: Command) -> Run {
+    let out = command.output().unwrap();
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A command with the TCC_* variables cleared, so the caller's environment
+/// cannot leak into a test.
+pub fn clean_command(program: &Path) -> Command {
+    let mut command = Command::new(program);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TCC_") || key.starts_with("HUAWEICLOUD_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
