@@ -9,7 +9,7 @@ use std::ffi::c_char;
 use std::ptr;
 
 use common::*;
-use osm_standin::{Standin, StandinConfig};
+use osm_standin::Standin;
 use tcc::ffi::*;
 
 /// A non-NULL value no function may write: a check that outputs are left alone on failure.
@@ -131,10 +131,7 @@ fn numeric_setters_refuse_null_and_out_of_range() {
 
 #[test]
 fn a_failed_setter_leaves_the_options_unchanged() {
-    let server = Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap();
+    let server = Standin::start(standin_config()).unwrap();
     let opts = options(&server.base_url(), TOKEN);
     unsafe {
         assert_eq!(tcc_options_set_language(opts, c"en-us".as_ptr()), TCC_OK);
@@ -224,10 +221,7 @@ fn ca_file_problems_are_configuration_errors_at_client_creation() {
 
 #[test]
 fn fetch_refuses_null_and_sends_nothing() {
-    let server = Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap();
+    let server = Standin::start(standin_config()).unwrap();
     let client = client(&server.base_url(), TOKEN);
     unsafe {
         let mut result: *mut tcc_cc_emails = sentinel();
@@ -272,10 +266,7 @@ fn result_accessors_accept_null_and_out_of_range() {
         );
         assert_eq!(json, sentinel());
     }
-    let server = Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap();
+    let server = Standin::start(standin_config()).unwrap();
     let client = client(&server.base_url(), TOKEN);
     unsafe {
         let mut result = ptr::null_mut();

@@ -4,14 +4,11 @@
 mod common;
 
 use common::*;
-use osm_standin::{data, Standin, StandinConfig};
+use osm_standin::{data, Standin};
 use tcc::ffi::*;
 
 fn standin() -> Standin {
-    Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap()
+    Standin::start(standin_config()).unwrap()
 }
 
 fn fetch_scenario(server: &Standin, scenario: &str) -> Result<Fetched, LastError> {

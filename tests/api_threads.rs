@@ -6,7 +6,7 @@ mod common;
 use std::sync::Barrier;
 
 use common::*;
-use osm_standin::{data, Standin, StandinConfig};
+use osm_standin::{data, Standin};
 use tcc::ffi::*;
 
 /// A raw pointer that the test shares between threads, as C code would.
@@ -20,10 +20,7 @@ const CALLS_PER_THREAD: usize = 50;
 
 #[test]
 fn many_threads_share_one_client() {
-    let server = Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap();
+    let server = Standin::start(standin_config()).unwrap();
     let client = Shared(client(&server.base_url(), TOKEN));
     let barrier = Barrier::new(THREADS);
     std::thread::scope(|s| {
@@ -66,10 +63,7 @@ fn many_threads_share_one_client() {
 
 #[test]
 fn errors_on_one_thread_do_not_leak_into_another() {
-    let server = Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap();
+    let server = Standin::start(standin_config()).unwrap();
     let good = Shared(client(&server.base_url(), TOKEN));
     let bad = Shared(client(&server.scenario_url("forbidden"), TOKEN));
     std::thread::scope(|s| {

@@ -7,13 +7,10 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use osm_standin::{data, Standin, StandinConfig};
+use osm_standin::{data, Standin};
 
 fn standin() -> Standin {
-    Standin::start(StandinConfig {
-        token: TOKEN.into(),
-    })
-    .unwrap()
+    Standin::start(standin_config()).unwrap()
 }
 
 fn example(endpoint: &str, token: &str) -> Command {

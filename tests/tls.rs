@@ -9,17 +9,11 @@ use std::time::Duration;
 
 use common::*;
 use osm_standin::tls::{TestCa, TlsIdentity};
-use osm_standin::{data, Standin, StandinConfig};
+use osm_standin::{data, Standin};
 use tcc::ffi::*;
 
 fn tls_standin(identity: TlsIdentity) -> Standin {
-    Standin::start_tls(
-        StandinConfig {
-            token: TOKEN.into(),
-        },
-        identity,
-    )
-    .unwrap()
+    Standin::start_tls(standin_config(), identity).unwrap()
 }
 
 fn client_trusting(endpoint: &str, ca_file: Option<&std::path::Path>) -> *mut tcc_client {

@@ -236,3 +236,11 @@ pub fn clean_command(program: &Path) -> Command {
     }
     command
 }
+
+/// The stand-in's configuration for these tests: it accepts `TOKEN`.
+pub fn standin_config() -> osm_standin::StandinConfig {
+    osm_standin::StandinConfig {
+        token: TOKEN.into(),
+        ..Default::default()
+    }
+}
