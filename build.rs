@@ -7,7 +7,7 @@
 
 use std::env;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -44,6 +44,46 @@ fn main() {
         "cargo:rustc-env=TCC_BUILD_HOST={}",
         env::var("HOST").unwrap()
     );
+    shared_library_name(&out_dir);
+}
+
+/// The SONAME of libtcc.so: `libtcc.so.MAJOR`, or `libtcc.so.0.MINOR` while
+/// the major version is 0 (a 0.x minor release may break the ABI, so it gets
+/// a new SONAME; a patch release only adds). The Makefile computes the same
+/// name for the installed symlinks, and tests/consumers.rs checks the two agree.
+fn soname() -> String {
+    let version = |part: &str| env::var(format!("CARGO_PKG_VERSION_{part}")).unwrap();
+    match version("MAJOR").as_str() {
+        "0" => format!("libtcc.so.0.{}", version("MINOR")),
+        major => format!("libtcc.so.{major}"),
+    }
+}
+
+/// Sets the SONAME at link time (Linux only), and links `libtcc.so.<SOVERSION>`
+/// to `libtcc.so` in target/<profile>: a program linked with `-ltcc` records
+/// the SONAME, so without that link it could not run from the build tree.
+fn shared_library_name(out_dir: &Path) {
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let soname = soname();
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    // OUT_DIR is <target-dir>/[<triple>/]<profile>/build/tcc-<hash>/out.
+    let mut up = out_dir.ancestors().skip(2);
+    let (Some(build), Some(profile_dir)) = (up.next(), up.next()) else {
+        return;
+    };
+    if build.file_name() != Some("build".as_ref()) {
+        return;
+    }
+    let link = profile_dir.join(&soname);
+    #[cfg(unix)]
+    if fs::read_link(&link).ok().as_deref() != Some(Path::new("libtcc.so")) {
+        let _ = fs::remove_file(&link);
+        if let Err(e) = std::os::unix::fs::symlink("libtcc.so", &link) {
+            println!("cargo:warning=cannot create {}: {e}", link.display());
+        }
+    }
 }
 
 fn config() -> cbindgen::Config {

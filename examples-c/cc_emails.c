@@ -2,14 +2,22 @@
  * cc_emails: prints the CC e-mail addresses that a Huawei Cloud account
  * uses on its service tickets, through tcc.
  *
- * Configuration comes from the environment:
+ * Configuration comes from the environment (tcc_options_new_from_env):
  *   TCC_ENDPOINT   base URL, e.g. https://osm.cn-south-1.myhuaweicloud.com
  *   TCC_REGION     or a known region instead: cn-south-1, ap-southeast-3
+ * and credentials, the first of these that is set:
+ *   HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK   an access key pair, with the optional
+ *     HUAWEICLOUD_SDK_DOMAIN_ID              account id (else looked up from IAM) and
+ *     HUAWEICLOUD_SDK_SECURITY_TOKEN         security token of a temporary key pair
+ *   TCC_IAM_USER, TCC_IAM_PASSWORD, TCC_IAM_DOMAIN
+ *                  an IAM user, its password and its account name
  *   TCC_TOKEN      a domain-scoped IAM token (X-Auth-Token)
- *   TCC_LANGUAGE   optional, e.g. en-us
- *   TCC_TIME_ZONE  optional, e.g. GMT+8
- *   TCC_SITE       optional, 0 (China) or 1 (international)
- *   TCC_CA_FILE    optional PEM file of CA certificates to trust
+ * and optionally:
+ *   HUAWEICLOUD_SDK_IAM_ENDPOINT  IAM's URL (default https://iam.myhuaweicloud.com)
+ *   TCC_LANGUAGE   e.g. en-us
+ *   TCC_TIME_ZONE  e.g. GMT+8
+ *   TCC_SITE       0 (China) or 1 (international)
+ *   TCC_CA_FILE    PEM file of CA certificates to trust
  *   TCC_OUTPUT     "json" to print the normalised JSON instead of text
  *
  * Exit status: 0 success, 1 the call failed, 2 bad configuration.
@@ -40,58 +48,38 @@ static void print_error(const char *what, tcc_result code)
         fprintf(stderr, "  request id:  %s\n", request_id);
 }
 
-/* Applies one optional string setting from the environment. */
-static int set_from_env(tcc_options *options, const char *name,
-                        tcc_result (*setter)(tcc_options *, const char *))
+/*
+ * Reports a failure of tcc_options_new_from_env under the name of the
+ * variable at fault, which its message starts with ("TCC_SITE: ...").
+ */
+static void print_env_error(tcc_result code)
 {
-    const char *value = getenv(name);
-    tcc_result code;
+    const char *message = tcc_last_error_message();
+    size_t len = strspn(message, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_, ");
+    char what[160];
 
-    if (value == NULL)
-        return 1;
-    code = setter(options, value);
-    if (code != TCC_OK) {
-        print_error(name, code);
-        return 0;
+    if (len > 0 && len < sizeof what && message[len] == ':') {
+        memcpy(what, message, len);
+        what[len] = '\0';
+    } else {
+        strcpy(what, "tcc_options_new_from_env");
     }
-    return 1;
+    print_error(what, code);
 }
 
 static tcc_client *client_from_env(void)
 {
     tcc_options *options = NULL;
     tcc_client *client = NULL;
-    const char *site = getenv("TCC_SITE");
-    tcc_result code;
-    int ok;
+    tcc_result code = tcc_options_new_from_env(&options);
 
-    if (getenv("TCC_ENDPOINT") == NULL && getenv("TCC_REGION") == NULL) {
-        fprintf(stderr, "cc_emails: set TCC_ENDPOINT (or TCC_REGION) and TCC_TOKEN\n");
-        return NULL;
-    }
-    code = tcc_options_new(&options);
     if (code != TCC_OK) {
-        print_error("tcc_options_new", code);
+        print_env_error(code);
         return NULL;
     }
-    ok = set_from_env(options, "TCC_REGION", tcc_options_set_region)
-         && set_from_env(options, "TCC_ENDPOINT", tcc_options_set_endpoint)
-         && set_from_env(options, "TCC_TOKEN", tcc_options_set_token)
-         && set_from_env(options, "TCC_LANGUAGE", tcc_options_set_language)
-         && set_from_env(options, "TCC_TIME_ZONE", tcc_options_set_time_zone)
-         && set_from_env(options, "TCC_CA_FILE", tcc_options_set_ca_file);
-    if (ok && site != NULL) {
-        code = tcc_options_set_site(options, atoi(site));
-        if (code != TCC_OK) {
-            print_error("TCC_SITE", code);
-            ok = 0;
-        }
-    }
-    if (ok) {
-        code = tcc_client_new(options, &client);
-        if (code != TCC_OK)
-            print_error("tcc_client_new", code);
-    }
+    code = tcc_client_new(options, &client);
+    if (code != TCC_OK)
+        print_error("tcc_client_new", code);
     tcc_options_free(options); /* the client keeps its own copy */
     return client;
 }

@@ -53,9 +53,12 @@ typedef struct tcc_cc_emails tcc_cc_emails;
  * A client for OSM. Opaque; create with `tcc_client_new`, free with
  * `tcc_client_free`.
  *
- * Thread safety: a client is immutable once created. Any number of
+ * Thread safety: a client's configuration is immutable once created; its
+ * only changing state, the credentials it obtains from IAM (a looked-up
+ * domain id, a password token), is cached behind locks. Any number of
  * threads may call `tcc_fetch_cc_emails` / `tcc_fetch_cc_emails_json` on
- * the same client at once; they share its pool of keep-alive connections.
+ * the same client at once; they share its pool of keep-alive connections
+ * and its IAM results (one IAM request serves all threads waiting for it).
  * Only `tcc_client_free` must not run concurrently with any other use.
  */
 typedef struct tcc_client tcc_client;
@@ -89,7 +92,8 @@ typedef uint32_t tcc_result;
 
 /**
  * The options cannot make a client: no endpoint, no credentials, or an
- * unreadable CA file.
+ * unreadable CA file; or a required environment variable is missing
+ * (`tcc_options_new_from_env`).
  */
 #define TCC_ERR_CONFIG 2
 
@@ -111,7 +115,8 @@ typedef uint32_t tcc_result;
 
 /**
  * HTTP 401 or 403: credentials rejected (e.g. expired token, wrong
- * signature: `APIGW.0301`) or not allowed (`OSM.0003`).
+ * signature: `APIGW.0301`; wrong IAM password: `IAM.0006`) or not allowed
+ * (`OSM.0003`).
  */
 #define TCC_ERR_AUTH 20
 
@@ -221,10 +226,11 @@ const char *tcc_last_error_service_message(void);
 const char *tcc_last_error_request_id(void);
 
 /**
- * Creates options with defaults: no endpoint, no credentials, connect
- * timeout 10 s, call timeout 30 s, response limit 1 MiB, bundled CA roots,
- * and no optional header (`X-Language`, `X-Time-Zone`, `X-Site` are sent
- * only when set).
+ * Creates options with defaults: no endpoint, no credentials, IAM at
+ * `https://iam.myhuaweicloud.com`, connect timeout 10 s, call timeout
+ * 30 s, response limit 1 MiB, bundled CA roots, and no optional header
+ * (`X-Language`, `X-Time-Zone`, `X-Site` are sent only when set). To start
+ * from the environment variables instead, see `tcc_options_new_from_env`.
  *
  * - `out`: on success receives a new `tcc_options` that the caller owns and
  *   must free with `tcc_options_free`. Not written on failure. NULL:
@@ -264,6 +270,8 @@ tcc_result tcc_options_set_region(struct tcc_options *options, const char *regio
 /**
  * Authenticates with an IAM token (sent as `X-Auth-Token`). OSM is a global
  * service: the token must be domain-scoped. Replaces credentials set before.
+ * tcc cannot renew such a token: for long-running programs prefer
+ * `tcc_options_set_aksk` or `tcc_options_set_password`.
  *
  * - `token`: borrowed and copied (the copy is wiped when the options and
  *   clients holding it are freed); 1..5000 printable ASCII characters.
@@ -299,7 +307,8 @@ tcc_result tcc_options_set_connect_timeout_ms(struct tcc_options *options, uint3
 
 /**
  * Sets the deadline of a whole call in milliseconds, from connecting to
- * the last byte of the body (default 30000), 1..3600000.
+ * the last byte of the body, IAM requests the call makes included
+ * (default 30000), 1..3600000.
  */
 tcc_result tcc_options_set_timeout_ms(struct tcc_options *options, uint32_t ms);
 
@@ -320,9 +329,143 @@ tcc_result tcc_options_set_ca_file(struct tcc_options *options, const char *path
 tcc_result tcc_options_set_max_response_bytes(struct tcc_options *options, uint64_t bytes);
 
 /**
+ * Authenticates by signing every request with an access key
+ * (SDK-HMAC-SHA256, as the official SDKs do by default). Replaces
+ * credentials set before, including a domain id or security token: set
+ * those after this call.
+ *
+ * - `options`: borrowed, not NULL.
+ * - `ak`: the access key id; borrowed and copied; 1..128 printable ASCII
+ *   characters without space, `,` or `=`.
+ * - `sk`: the secret key; borrowed and copied (the copy is wiped when the
+ *   options and the clients made from them are freed); 1..1024 bytes of
+ *   UTF-8. It never leaves the process: it only keys the signature.
+ *
+ * OSM is a global service: signed requests carry the account id as
+ * `X-Domain-Id`. Set it with `tcc_options_set_domain_id`, or leave it
+ * unset and the client looks it up once from IAM (`GET /v3/auth/domains`
+ * at the IAM endpoint, see `tcc_options_set_iam_endpoint`) on its first
+ * call, and keeps it. A temporary AK/SK also needs
+ * `tcc_options_set_security_token`.
+ *
+ * Returns `TCC_ERR_INVALID_ARGUMENT` (options unchanged) for NULL or a
+ * value out of bounds. Neither key appears in any message tcc produces
+ * (the AK, which travels in clear in every request, may appear in debug
+ * output of the Rust API).
+ */
+tcc_result tcc_options_set_aksk(struct tcc_options *options, const char *ak, const char *sk);
+
+/**
+ * Sets the account (domain) id sent as `X-Domain-Id` with AK/SK
+ * credentials, so the client never has to look it up from IAM.
+ *
+ * - `domain_id`: borrowed and copied; 1..128 printable ASCII characters
+ *   (IAM's ids are 32 hexadecimal characters).
+ *
+ * Call after `tcc_options_set_aksk`: without AK/SK credentials in the
+ * options it returns `TCC_ERR_CONFIG`. NULL or a bad value:
+ * `TCC_ERR_INVALID_ARGUMENT`. Options unchanged on any failure.
+ */
+tcc_result tcc_options_set_domain_id(struct tcc_options *options, const char *domain_id);
+
+/**
+ * Sets the security token of a temporary AK/SK, sent as
+ * `X-Security-Token` with every signed request (the gateway refuses a
+ * temporary AK without it).
+ *
+ * - `security_token`: borrowed and copied (the copy is wiped when the
+ *   options and the clients holding it are freed); 1..16384 printable
+ *   ASCII characters.
+ *
+ * Call after `tcc_options_set_aksk`: without AK/SK credentials in the
+ * options it returns `TCC_ERR_CONFIG`. NULL or a bad value:
+ * `TCC_ERR_INVALID_ARGUMENT`. Options unchanged on any failure. The token
+ * never appears in any message tcc produces.
+ */
+tcc_result tcc_options_set_security_token(struct tcc_options *options, const char *security_token);
+
+/**
+ * Authenticates as an IAM user: the client exchanges the password for a
+ * domain-scoped token with IAM (`POST /v3/auth/tokens` at the IAM
+ * endpoint) when a call first needs one, and sends that as `X-Auth-Token`.
+ * Replaces credentials set before.
+ *
+ * The token is cached in the client and shared by all threads. It is
+ * refreshed before it expires: once less than a quarter of its lifetime,
+ * and at most 5 minutes, remains (IAM tokens live 24 h, so normally 5
+ * minutes before expiry). If OSM answers 401 anyway (e.g. the token was
+ * revoked), the call gets a new token and is retried once. At most one
+ * token request is in flight per client; other calls wait for it. All of
+ * this counts against the call's timeout.
+ *
+ * - `user`: the IAM user name; borrowed and copied; 1..256 bytes of UTF-8.
+ * - `password`: borrowed and copied (the copy is wiped when the options
+ *   and the clients holding it are freed); 1..1024 bytes of UTF-8.
+ * - `domain_name`: the account (domain) name the user belongs to, which
+ *   also scopes the token; borrowed and copied; 1..256 bytes of UTF-8.
+ *
+ * Returns `TCC_ERR_INVALID_ARGUMENT` (options unchanged) for NULL or a
+ * value out of bounds. A wrong password is reported by the first call:
+ * `TCC_ERR_AUTH` with IAM's code (`IAM.0006`) in `tcc_last_error_service_code`.
+ * The password and the tokens never appear in any message tcc produces.
+ */
+tcc_result tcc_options_set_password(struct tcc_options *options,
+                                    const char *user,
+                                    const char *password,
+                                    const char *domain_name);
+
+/**
+ * Sets IAM's base URL, used for the domain id lookup of AK/SK credentials
+ * and for the tokens of password credentials. Default:
+ * `https://iam.myhuaweicloud.com` (the official SDKs' default too).
+ *
+ * - `url`: borrowed and copied; `https://host[:port][/path-prefix]`
+ *   (`http://` accepted for stand-ins), at most 2048 bytes.
+ *
+ * Returns `TCC_ERR_INVALID_ARGUMENT` (options unchanged) for NULL or a bad URL.
+ */
+tcc_result tcc_options_set_iam_endpoint(struct tcc_options *options, const char *url);
+
+/**
+ * Creates options from the environment: a complete configuration (endpoint
+ * and credentials) that `tcc_client_new` can use at once, and that the
+ * setters can still change.
+ *
+ * Variables (an empty one counts as unset; each value is checked as the
+ * corresponding setter checks it):
+ * - `TCC_ENDPOINT` (base URL) or `TCC_REGION` (`cn-south-1`,
+ *   `ap-southeast-3`): one is required; if both are set, the endpoint wins.
+ * - Credentials, first match wins (variables of the other modes are ignored):
+ *   1. `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (if either is set,
+ *      both are required), with the optional `HUAWEICLOUD_SDK_DOMAIN_ID`
+ *      and, for temporary keys, `HUAWEICLOUD_SDK_SECURITY_TOKEN`;
+ *   2. `TCC_IAM_USER`, `TCC_IAM_PASSWORD` and `TCC_IAM_DOMAIN` (the
+ *      account name): if any is set, all three are required;
+ *   3. `TCC_TOKEN`, a domain-scoped IAM token.
+ * - Optional: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, `TCC_LANGUAGE`,
+ *   `TCC_TIME_ZONE`, `TCC_SITE` (`0` or `1`), `TCC_CA_FILE`.
+ *
+ * - `out`: on success receives new options that the caller owns and must
+ *   free with `tcc_options_free`. Not written on failure. NULL:
+ *   `TCC_ERR_INVALID_ARGUMENT`.
+ *
+ * Errors: `TCC_ERR_CONFIG` when something required is missing,
+ * `TCC_ERR_INVALID_ARGUMENT` when a value is bad. The message from
+ * `tcc_last_error_message` then starts with the name of the variable at
+ * fault (or the names, comma-separated) and `": "`, e.g.
+ * `HUAWEICLOUD_SDK_SK: not set, but HUAWEICLOUD_SDK_AK is (...)`; it never
+ * quotes a value.
+ *
+ * Thread safety: reads the process environment like `getenv`, so it must
+ * not run while another thread changes it (`setenv`, `putenv`).
+ */
+tcc_result tcc_options_new_from_env(struct tcc_options **out);
+
+/**
  * Creates a client from options. Everything needed is copied, so the
  * options may be changed or freed right after. Reads the CA file if one is
- * set; sends nothing over the network.
+ * set; sends nothing over the network (IAM is asked, when the credentials
+ * need it, by the first call).
  *
  * - `options`: borrowed; not NULL. Must have an endpoint (or region) and
  *   credentials, else `TCC_ERR_CONFIG`.
@@ -345,7 +488,11 @@ void tcc_client_free(struct tcc_client *client);
  * Calls "Querying Service Ticket CC" (`GET /v2/servicerequest/carbon-copy-emails`)
  * and returns the result as a handle with accessors.
  *
- * Blocks the calling thread for at most the configured timeout.
+ * Blocks the calling thread for at most the configured timeout. That
+ * bounds the whole call, including any IAM request it needs first (the
+ * domain id lookup of AK/SK credentials without a domain id, a token for
+ * password credentials) and the one retry after a 401 with a refreshed
+ * IAM token.
  *
  * - `client`: borrowed; not NULL. May be shared with other threads calling at once.
  * - `out`: on success receives a result that the caller owns and must free
@@ -355,7 +502,10 @@ void tcc_client_free(struct tcc_client *client);
  * `TCC_ERR_TIMEOUT`, ...) and `tcc_last_error_*` on this thread give the
  * message, HTTP status, service `error_code`/`error_msg` and request id.
  * A response with HTTP 200 whose body has an `error_code` is a failure
- * (`TCC_ERR_SERVICE`).
+ * (`TCC_ERR_SERVICE`). A failed IAM request fails the call with the same
+ * detail, the message starting with `domain id lookup at IAM failed: ` or
+ * `IAM token request failed: `; it is not cached, so the next call asks
+ * IAM again.
  */
 tcc_result tcc_fetch_cc_emails(const struct tcc_client *client, struct tcc_cc_emails **out);
 

@@ -1,12 +1,15 @@
-//! The client: options resolved once into a ready request (URL, headers,
-//! credentials) and a transport. Immutable after creation, so one client
+//! The client: options resolved once into a ready request (target, headers,
+//! credentials) and a transport. Its only mutable state is the credential
+//! cache (looked-up domain id, IAM token), behind locks, so one client
 //! serves any number of threads at once.
 
-use ureq::http::{HeaderName, HeaderValue, Uri};
+use ureq::http::{HeaderName, HeaderValue};
 
+use crate::auth::Auth;
 use crate::config::ClientOptions;
-use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind};
+use crate::deadline::Deadline;
+use crate::endpoint::Target;
+use crate::error::Error;
 use crate::model::CcEmails;
 use crate::response::read_cc_emails;
 use crate::transport::Transport;
@@ -16,10 +19,12 @@ pub const CC_EMAILS_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
 
 pub struct Client {
     transport: Transport,
-    cc_emails_uri: Uri,
-    /// Every header of the request but those ureq adds (Host, User-Agent),
-    /// built once: a call only clones reference-counted values.
+    auth: Auth,
+    cc_emails: Target,
+    /// The optional headers (`X-Language`, `X-Time-Zone`, `X-Site`), built
+    /// once: a call only clones reference-counted values.
     headers: Vec<(HeaderName, HeaderValue)>,
+    timeout: std::time::Duration,
 }
 
 impl Client {
@@ -27,23 +32,9 @@ impl Client {
     pub fn new(options: &ClientOptions) -> Result<Self, Error> {
         let endpoint = options.require_endpoint()?;
         let credentials = options.require_credentials()?;
-        let url = endpoint.url_for(CC_EMAILS_PATH);
-        let cc_emails_uri: Uri = url.parse().map_err(|_| {
-            Error::new(
-                ErrorKind::Config,
-                format!("endpoint gives an invalid URL: {url}"),
-            )
-        })?;
+        let cc_emails = endpoint.target(CC_EMAILS_PATH)?;
 
         let mut headers = Vec::new();
-        match credentials {
-            Credentials::Token(token) => {
-                let mut value = header(token.expose())?;
-                // Keeps the value out of http's Debug output.
-                value.set_sensitive(true);
-                headers.push((HeaderName::from_static("x-auth-token"), value));
-            }
-        }
         if let Some(language) = &options.language {
             headers.push((HeaderName::from_static("x-language"), header(language)?));
         }
@@ -57,14 +48,20 @@ impl Client {
 
         Ok(Client {
             transport: Transport::new(options)?,
-            cc_emails_uri,
+            auth: Auth::new(credentials, &options.iam_endpoint())?,
+            cc_emails,
             headers,
+            timeout: options.timeout,
         })
     }
 
-    /// `GET /v2/servicerequest/carbon-copy-emails`.
+    /// `GET /v2/servicerequest/carbon-copy-emails`. The configured timeout
+    /// bounds the whole call, IAM requests it needs included.
     pub fn fetch_cc_emails(&self) -> Result<CcEmails, Error> {
-        let response = self.transport.get(&self.cc_emails_uri, &self.headers)?;
+        let deadline = Deadline::after(self.timeout);
+        let response = self
+            .auth
+            .get(&self.transport, &self.cc_emails, &self.headers, deadline)?;
         read_cc_emails(response)
     }
 }

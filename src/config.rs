@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, DEFAULT_IAM_ENDPOINT};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind};
 use crate::validate::header_value;
@@ -46,6 +46,8 @@ impl Site {
 pub struct ClientOptions {
     pub(crate) endpoint: Option<Endpoint>,
     pub(crate) credentials: Option<Credentials>,
+    /// Where AK/SK domain ids and password tokens come from; `None`: the default.
+    pub(crate) iam_endpoint: Option<Endpoint>,
     pub(crate) language: Option<String>,
     pub(crate) time_zone: Option<String>,
     pub(crate) site: Option<Site>,
@@ -60,6 +62,7 @@ impl Default for ClientOptions {
         ClientOptions {
             endpoint: None,
             credentials: None,
+            iam_endpoint: None,
             language: None,
             time_zone: None,
             site: None,
@@ -105,6 +108,56 @@ impl ClientOptions {
     pub fn set_token(&mut self, token: &str) -> Result<(), Error> {
         self.credentials = Some(Credentials::token(token)?);
         Ok(())
+    }
+
+    /// Authenticate with AK/SK signatures. Replaces any credentials,
+    /// including a domain id or security token set before.
+    pub fn set_aksk(&mut self, ak: &str, sk: &str) -> Result<(), Error> {
+        self.credentials = Some(Credentials::AkSk(Credentials::aksk(ak, sk)?));
+        Ok(())
+    }
+
+    /// `X-Domain-Id` for the AK/SK set before; without one it is looked up
+    /// from IAM on the first call.
+    pub fn set_domain_id(&mut self, domain_id: &str) -> Result<(), Error> {
+        self.aksk_mut("domain id")?.set_domain_id(domain_id)
+    }
+
+    /// `X-Security-Token` for the (temporary) AK/SK set before.
+    pub fn set_security_token(&mut self, token: &str) -> Result<(), Error> {
+        self.aksk_mut("security token")?.set_security_token(token)
+    }
+
+    /// Authenticate as an IAM user: the password is exchanged with IAM for
+    /// a token scoped to the account `domain_name`. Replaces any credentials.
+    pub fn set_password(
+        &mut self,
+        user: &str,
+        password: &str,
+        domain_name: &str,
+    ) -> Result<(), Error> {
+        self.credentials = Some(Credentials::Password(Credentials::password(
+            user,
+            password,
+            domain_name,
+        )?));
+        Ok(())
+    }
+
+    /// IAM's base URL (default `https://iam.myhuaweicloud.com`).
+    pub fn set_iam_endpoint(&mut self, url: &str) -> Result<(), Error> {
+        self.iam_endpoint = Some(Endpoint::parse_named("IAM endpoint", url)?);
+        Ok(())
+    }
+
+    fn aksk_mut(&mut self, what: &str) -> Result<&mut crate::credentials::AkSk, Error> {
+        match &mut self.credentials {
+            Some(Credentials::AkSk(aksk)) => Ok(aksk),
+            _ => Err(Error::new(
+                ErrorKind::Config,
+                format!("a {what} goes with AK/SK credentials: set the AK/SK first"),
+            )),
+        }
     }
 
     /// `X-Language`, e.g. `en-us`. Not sent unless set.
@@ -171,8 +224,17 @@ impl ClientOptions {
     }
 
     pub(crate) fn require_credentials(&self) -> Result<&Credentials, Error> {
-        self.credentials
-            .as_ref()
-            .ok_or_else(|| Error::new(ErrorKind::Config, "no credentials: set a token"))
+        self.credentials.as_ref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                "no credentials: set a token, an AK/SK or an IAM user's password",
+            )
+        })
+    }
+
+    pub(crate) fn iam_endpoint(&self) -> Endpoint {
+        self.iam_endpoint.clone().unwrap_or_else(|| {
+            Endpoint::parse(DEFAULT_IAM_ENDPOINT).expect("the default IAM endpoint is valid")
+        })
     }
 }

@@ -2,8 +2,8 @@
 //! region. A base URL may carry a path prefix (gateways, private links); the
 //! API path is appended to it.
 
-use crate::error::Error;
-use ureq::http::Uri;
+use crate::error::{Error, ErrorKind};
+use ureq::http::{HeaderValue, Uri};
 
 /// Longest accepted endpoint URL.
 pub const MAX_ENDPOINT_LEN: usize = 2048;
@@ -27,12 +27,17 @@ impl Endpoint {
     /// Parses `http[s]://host[:port][/prefix]`. User info, query and fragment are
     /// refused: user info would put a secret in every log line that shows the URL.
     pub fn parse(url: &str) -> Result<Self, Error> {
+        Self::parse_named("endpoint", url)
+    }
+
+    /// [`Endpoint::parse`], with `what` (e.g. "IAM endpoint") naming it in errors.
+    pub fn parse_named(what: &str, url: &str) -> Result<Self, Error> {
         if url.len() > MAX_ENDPOINT_LEN {
             return Err(Error::invalid_argument(format!(
-                "endpoint is longer than {MAX_ENDPOINT_LEN} bytes"
+                "{what} is longer than {MAX_ENDPOINT_LEN} bytes"
             )));
         }
-        let bad = |why: &str| Error::invalid_argument(format!("endpoint {why}"));
+        let bad = |why: &str| Error::invalid_argument(format!("{what} {why}"));
         let uri: Uri = url
             .parse()
             .map_err(|_| bad("is not a valid URL (expected https://host[:port][/prefix])"))?;
@@ -85,6 +90,46 @@ impl Endpoint {
     pub fn as_str(&self) -> &str {
         &self.base
     }
+
+    /// Everything a request to `api_path` needs about where it goes, worked
+    /// out once: the URI, the path that gets signed, and the `Host` header.
+    pub(crate) fn target(&self, api_path: &str) -> Result<Target, Error> {
+        let url = self.url_for(api_path);
+        let invalid = || {
+            Error::new(
+                ErrorKind::Config,
+                format!("endpoint gives an invalid URL: {url}"),
+            )
+        };
+        let uri: Uri = url.parse().map_err(|_| invalid())?;
+        let authority = uri.authority().ok_or_else(invalid)?;
+        // What ureq would send: the port only when it is not the scheme's default.
+        let default_port = match uri.scheme_str() {
+            Some("https") => 443,
+            _ => 80,
+        };
+        let host = match authority.port_u16() {
+            Some(port) if port != default_port => format!("{}:{port}", authority.host()),
+            _ => authority.host().to_owned(),
+        };
+        let host_header = HeaderValue::from_str(&host).map_err(|_| invalid())?;
+        Ok(Target {
+            path: uri.path().to_owned(),
+            uri,
+            host_header,
+        })
+    }
+}
+
+/// One API operation at one endpoint. tcc sets `Host` itself (so ureq adds
+/// none) because an AK/SK signature must cover the exact value sent.
+#[derive(Clone, Debug)]
+pub(crate) struct Target {
+    pub uri: Uri,
+    /// The path as sent, prefix included: what the signature covers.
+    pub path: String,
+    /// `Host`: `host[:port]`, the port only when not the scheme's default.
+    pub host_header: HeaderValue,
 }
 
 #[cfg(test)]
@@ -115,6 +160,25 @@ mod tests {
             assert!(!err.message().contains("pw"), "{err:?}");
         }
         assert!(Endpoint::parse(&format!("https://e.com/{}", "a".repeat(3000))).is_err());
+    }
+
+    #[test]
+    fn target_host_has_the_port_only_when_not_default() {
+        let host = |url: &str| {
+            let target = Endpoint::parse(url).unwrap().target("/v3/x").unwrap();
+            target.host_header.to_str().unwrap().to_owned()
+        };
+        assert_eq!(host("https://iam.example.com"), "iam.example.com");
+        assert_eq!(host("https://iam.example.com:443"), "iam.example.com");
+        assert_eq!(host("http://127.0.0.1:80/p"), "127.0.0.1");
+        assert_eq!(host("http://127.0.0.1:8080/p"), "127.0.0.1:8080");
+        assert_eq!(host("https://[::1]:8443"), "[::1]:8443");
+        let t = Endpoint::parse("http://h:1/pre/")
+            .unwrap()
+            .target("/v3/x")
+            .unwrap();
+        assert_eq!(t.path, "/pre/v3/x");
+        assert_eq!(t.uri.to_string(), "http://h:1/pre/v3/x");
     }
 
     #[test]

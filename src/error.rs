@@ -80,6 +80,13 @@ impl Error {
         self
     }
 
+    /// Says what was being done: `"domain id lookup failed"` turns
+    /// `HTTP 401: ...` into `domain id lookup failed: HTTP 401: ...`.
+    pub(crate) fn context(mut self, what: &str) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }

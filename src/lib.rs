@@ -4,16 +4,21 @@
 //! The safe Rust core (options, credentials, transport, response model,
 //! errors) is usable from Rust directly; `ffi` is a thin C layer over it.
 
+mod auth;
 pub mod client;
 pub mod config;
 pub mod credentials;
+mod deadline;
 pub mod endpoint;
+pub mod env;
 pub mod error;
 pub mod ffi;
+mod iam;
 pub mod model;
 mod response;
 mod secret;
 pub mod signing;
+mod timestamp;
 mod transport;
 mod validate;
 

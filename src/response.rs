@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{CcEmails, CcRecord};
+use crate::secret::Secret;
 
 /// The parts of an HTTP response that matter here.
 #[derive(Debug)]
@@ -17,6 +18,8 @@ pub struct HttpResponse {
     pub status: u16,
     pub request_id: Option<String>,
     pub content_type: Option<String>,
+    /// IAM's `X-Subject-Token` (the token it issued), when present.
+    pub subject_token: Option<Secret>,
     pub body: Vec<u8>,
 }
 
@@ -54,7 +57,9 @@ pub fn read_cc_emails(resp: HttpResponse) -> Result<CcEmails, Error> {
     }
 }
 
-fn status_error(resp: &HttpResponse) -> Error {
+/// The error for a non-2xx response, of OSM or IAM: kind from the status,
+/// code and message from the body in either style.
+pub(crate) fn status_error(resp: &HttpResponse) -> Error {
     let kind = match resp.status {
         401 | 403 => ErrorKind::Auth,
         429 => ErrorKind::Throttled,
@@ -101,7 +106,7 @@ fn service_error(
         .with_service_error(code, msg)
 }
 
-fn bad_body(resp: &HttpResponse, why: &str) -> Error {
+pub(crate) fn bad_body(resp: &HttpResponse, why: &str) -> Error {
     let ct = resp.content_type.as_deref().unwrap_or("no content type");
     Error::new(
         ErrorKind::BadResponse,
@@ -181,7 +186,7 @@ fn error_body(body: &[u8]) -> Option<WireError> {
 
 /// Parses a JSON object. serde would also build a struct from an array, by
 /// position; an array here is never a valid answer.
-fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => serde_json::from_slice(body).map_err(|e| e.to_string()),
         Some(_) => Err("not a JSON object".to_owned()),
@@ -309,6 +314,7 @@ mod tests {
             status,
             request_id: Some("rid-1".into()),
             content_type: Some("application/json".into()),
+            subject_token: None,
             body: body.as_bytes().to_vec(),
         }
     }

@@ -5,19 +5,30 @@
 use std::fs;
 
 use ureq::config::AutoHeaderValue;
-use ureq::http::{HeaderName, HeaderValue, Uri};
+use ureq::http::{HeaderName, HeaderValue};
 use ureq::tls::{parse_pem, PemItem, RootCerts, TlsConfig};
 use ureq::Agent;
 
 use crate::config::ClientOptions;
+use crate::deadline::Deadline;
+use crate::endpoint::Target;
 use crate::error::{Error, ErrorKind};
 use crate::response::HttpResponse;
+use crate::secret::Secret;
 
 /// Sent on every request so the service can tell tcc's traffic apart.
 pub const USER_AGENT: &str = concat!("tcc/", env!("CARGO_PKG_VERSION"));
 
 /// Idle keep-alive connections kept per client.
 const MAX_IDLE_CONNECTIONS: usize = 32;
+
+/// One request: a GET when `body` is `None`, else a POST of `body`.
+pub struct Request<'a> {
+    pub target: &'a Target,
+    /// Every header to send, `Host` and `User-Agent` included.
+    pub headers: &'a [(HeaderName, HeaderValue)],
+    pub body: Option<&'a [u8]>,
+}
 
 pub struct Transport {
     agent: Agent,
@@ -49,17 +60,40 @@ impl Transport {
         })
     }
 
-    /// Sends a GET and reads the whole response, status errors included.
-    pub fn get(
-        &self,
-        uri: &Uri,
-        headers: &[(HeaderName, HeaderValue)],
-    ) -> Result<HttpResponse, Error> {
-        let mut request = self.agent.get(uri.clone());
-        for (name, value) in headers {
-            request = request.header(name, value);
+    /// Sends a request and reads the whole response, status errors included.
+    /// `Host` and `User-Agent` are among `headers` (see [`Target`]), so ureq
+    /// adds neither and an AK/SK signature covers exactly what is sent.
+    pub fn send(&self, request: &Request<'_>, deadline: Deadline) -> Result<HttpResponse, Error> {
+        // A call may make several requests: each gets what is left of its deadline.
+        let remaining = deadline.remaining()?;
+        let target = request.target;
+        let response = match request.body {
+            None => {
+                let mut builder = self
+                    .agent
+                    .get(target.uri.clone())
+                    .config()
+                    .timeout_global(Some(remaining))
+                    .build();
+                for (name, value) in request.headers {
+                    builder = builder.header(name, value);
+                }
+                builder.call()
+            }
+            Some(body) => {
+                let mut builder = self
+                    .agent
+                    .post(target.uri.clone())
+                    .config()
+                    .timeout_global(Some(remaining))
+                    .build();
+                for (name, value) in request.headers {
+                    builder = builder.header(name, value);
+                }
+                builder.send(body)
+            }
         }
-        let response = request.call().map_err(transport_error)?;
+        .map_err(transport_error)?;
         let status = response.status().as_u16();
         let header_text = |name: &str| {
             response
@@ -70,6 +104,8 @@ impl Transport {
         };
         let request_id = header_text("x-request-id");
         let content_type = header_text("content-type");
+        // Only IAM's token response has it; wrapped at once so it is wiped after use.
+        let subject_token = header_text("x-subject-token").map(Secret::new);
         let body = response
             .into_body()
             .with_config()
@@ -84,6 +120,7 @@ impl Transport {
             status,
             request_id,
             content_type,
+            subject_token,
             body,
         })
     }

@@ -97,13 +97,27 @@ fn header_compiles_and_links_as_cpp() {
     );
 }
 
-/// Functions declared in the header.
+/// Functions declared in the header. cbindgen wraps a long declaration
+/// over several lines, the continuation lines indented.
 fn declared_functions() -> BTreeSet<String> {
-    committed_header()
-        .lines()
-        .filter(|l| {
-            !l.starts_with(' ') && !l.starts_with('#') && l.contains("tcc_") && l.ends_with(");")
-        })
+    let header = committed_header();
+    let mut declarations = Vec::new();
+    let mut current: Option<String> = None;
+    for line in header.lines() {
+        if let Some(declaration) = current.as_mut() {
+            declaration.push_str(line.trim());
+        } else if !line.starts_with([' ', '#', '*', '/'])
+            && line.contains("tcc_")
+            && line.contains('(')
+        {
+            current = Some(line.to_owned());
+        }
+        if current.as_ref().is_some_and(|d| d.ends_with(");")) {
+            declarations.extend(current.take());
+        }
+    }
+    declarations
+        .iter()
         .map(|l| {
             let before_paren = &l[..l.find('(').unwrap()];
             before_paren.rsplit([' ', '*']).next().unwrap().to_owned()

@@ -15,6 +15,9 @@ use crate::{request_id, router, Shared};
 
 /// Largest request head accepted; bigger ones get 431.
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Largest request body kept (signatures cover it, IAM reads it); bigger ones
+/// are read, dropped and answered with 413.
+pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// Also the keep-alive idle timeout, and the bound on how long a connection
 /// thread outlives `Standin::drop`.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
@@ -92,6 +95,16 @@ impl<S: Transport> Connection<S> {
                 return Err(HeadError::Gone);
             }
         }
+    }
+
+    /// Reads `len` body bytes; `None` if the client went away first.
+    fn read_body(&mut self, len: usize) -> Option<Vec<u8>> {
+        while self.buf.len() < len {
+            if !self.fill() {
+                return None;
+            }
+        }
+        Some(self.buf.drain(..len).collect())
     }
 
     /// Reads and drops `len` body bytes; `false` if the client went away first.
@@ -215,11 +228,18 @@ fn serve_requests<S: Transport>(stream: S, shared: &Shared) {
         let Ok(body_len) = req.content_length() else {
             return conn.send_and_close(&stand_in_error(400, "invalid Content-Length"));
         };
-        if !conn.discard_body(body_len) {
-            return;
-        }
-
-        let response = router::handle(shared, &req);
+        let response = if body_len > MAX_BODY_BYTES {
+            if !conn.discard_body(body_len) {
+                return;
+            }
+            stand_in_error(413, "request body too large")
+        } else {
+            // Fits in usize: at most MAX_BODY_BYTES.
+            let Some(body) = conn.read_body(body_len as usize) else {
+                return;
+            };
+            router::handle(shared, &req, &body)
+        };
         if req.wants_close() {
             return conn.send_and_close(&response);
         }

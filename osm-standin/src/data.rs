@@ -30,3 +30,26 @@ pub const WRONG_TYPE_ADDRESSES: &str = "ops@example.com";
 /// Size of the padding string in the `huge` scenario; the whole body is a bit
 /// larger than this.
 pub const HUGE_PADDING_BYTES: usize = 4 * 1024 * 1024;
+
+// --- Credentials the stand-in accepts by default (demo values, not secrets). ---
+
+/// Access key of the default permanent AK/SK pair (20 characters, like real AKs).
+pub const AK: &str = "TCCDEMOAK00000000001";
+/// Secret key of [`AK`] (40 characters, like real SKs).
+pub const SK: &str = "tccDemoSecretKey0000000000000000000000001";
+/// Access key of the default temporary pair: requests with it must carry
+/// `X-Security-Token: SECURITY_TOKEN`.
+pub const TEMP_AK: &str = "TCCDEMOTEMPAK0000002";
+/// Secret key of [`TEMP_AK`].
+pub const TEMP_SK: &str = "tccDemoTemporarySecretKey000000000000002";
+/// The security token that goes with [`TEMP_AK`]; `+`, `/` and `=` as in real
+/// (base64) security tokens.
+pub const SECURITY_TOKEN: &str = "gQpjbi1zb3V0aC0x+tcc/demo/security/token==";
+/// The account (domain) id: 32 lowercase hex characters.
+pub const DOMAIN_ID: &str = "7c3a6e2b9d1f40e58a0b1c2d3e4f5a6b";
+/// The account (domain) name.
+pub const DOMAIN_NAME: &str = "tcc-demo-account";
+/// The IAM user that may obtain tokens with `POST /v3/auth/tokens`.
+pub const IAM_USER: &str = "tcc-demo-user";
+/// The password of [`IAM_USER`].
+pub const IAM_PASSWORD: &str = "Demo-Passw0rd!";

@@ -4,16 +4,31 @@
 //!
 //! The HTTP/1.1 server is hand-written on `std::net` so that scenarios can
 //! control the raw socket. Routes:
-//! - `/v2/servicerequest/carbon-copy-emails` — scenario `ok`;
-//! - `/scenario/<name>/v2/servicerequest/carbon-copy-emails` — any of [`SCENARIOS`];
+//! - `GET /v2/servicerequest/carbon-copy-emails` — scenario `ok`;
+//! - `GET /scenario/<name>/v2/servicerequest/carbon-copy-emails` — any of [`SCENARIOS`];
+//! - `POST /v3/auth/tokens` — IAM "obtain a user token" (password, domain scope);
+//! - `GET /v3/auth/domains` — IAM domain lookup (AK/SK signed, no `X-Domain-Id`);
 //! - `GET /_standin/requests` — the recorded requests as JSON (no auth).
+//!
+//! The IAM routes also answer under a `/scenario/<name>` prefix (ignored), so
+//! one base URL can serve as both OSM and IAM endpoint.
+//!
+//! The OSM operation is authenticated like Huawei Cloud's API gateway does:
+//! `X-Auth-Token` (the configured static token, or a live token issued by the
+//! IAM routes), or an AK/SK signature ([`aksk`]) with `X-Sdk-Date` within 15
+//! minutes of the server clock and `X-Domain-Id` equal to the account id.
+//! Failures are `401 {"error_code":"APIGW.0301",..}`; see `auth.rs`.
 //!
 //! [`Standin::start_tls`] serves the same over HTTPS (rustls, ring provider),
 //! with certificates from [`tls::TestCa`] or [`tls::TlsIdentity::self_signed`].
 
+pub mod aksk;
+mod auth;
+mod clock;
 mod connection;
 pub mod data;
 mod http;
+mod iam;
 mod request_id;
 mod router;
 mod scenarios;
@@ -21,48 +36,151 @@ pub mod tls;
 
 pub use scenarios::SCENARIOS;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use rustls::ServerConfig;
 
-/// Settings of a stand-in.
+/// Settings of a stand-in. Build with `..Default::default()` for the fields
+/// you do not care about.
 #[derive(Clone)]
 pub struct StandinConfig {
-    /// The only `X-Auth-Token` value accepted.
+    /// A static `X-Auth-Token` value that is always accepted (besides tokens
+    /// issued by the IAM stand-in).
     pub token: String,
+    /// AK/SK pairs accepted for signed requests. Default: the permanent pair
+    /// [`data::AK`]/[`data::SK`] and the temporary pair
+    /// [`data::TEMP_AK`]/[`data::TEMP_SK`] with [`data::SECURITY_TOKEN`].
+    pub access_keys: Vec<AccessKey>,
+    /// The account (domain) id: what `X-Domain-Id` must be on signed OSM
+    /// requests, and what `GET /v3/auth/domains` returns.
+    pub domain_id: String,
+    /// The account (domain) name: what IAM token requests must name.
+    pub domain_name: String,
+    /// IAM users that may obtain tokens with `POST /v3/auth/tokens`.
+    pub users: Vec<IamUser>,
+    /// Lifetime of the tokens the IAM stand-in issues (Default 24 h); see also
+    /// [`Standin::set_token_lifetime`].
+    pub token_lifetime: Duration,
 }
 
 impl Default for StandinConfig {
     fn default() -> Self {
         StandinConfig {
             token: "demo-token".to_owned(),
+            access_keys: vec![
+                AccessKey::new(data::AK, data::SK),
+                AccessKey::temporary(data::TEMP_AK, data::TEMP_SK, data::SECURITY_TOKEN),
+            ],
+            domain_id: data::DOMAIN_ID.to_owned(),
+            domain_name: data::DOMAIN_NAME.to_owned(),
+            users: vec![IamUser::new(data::IAM_USER, data::IAM_PASSWORD)],
+            token_lifetime: Duration::from_secs(24 * 3600),
         }
     }
 }
 
-// Hand-written so the token never ends up in test logs.
+// Hand-written so no secret ends up in test logs.
 impl fmt::Debug for StandinConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StandinConfig")
             .field("token", &"<redacted>")
+            .field("access_keys", &self.access_keys)
+            .field("domain_id", &self.domain_id)
+            .field("domain_name", &self.domain_name)
+            .field("users", &self.users)
+            .field("token_lifetime", &self.token_lifetime)
+            .finish()
+    }
+}
+
+/// An AK/SK pair the stand-in accepts. With `security_token: Some(st)` it is a
+/// temporary credential: every request signed with this AK must also carry
+/// `X-Security-Token: st`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub ak: String,
+    pub sk: String,
+    pub security_token: Option<String>,
+}
+
+impl AccessKey {
+    /// A permanent pair.
+    pub fn new(ak: impl Into<String>, sk: impl Into<String>) -> AccessKey {
+        AccessKey {
+            ak: ak.into(),
+            sk: sk.into(),
+            security_token: None,
+        }
+    }
+
+    /// A temporary pair with its security token.
+    pub fn temporary(
+        ak: impl Into<String>,
+        sk: impl Into<String>,
+        security_token: impl Into<String>,
+    ) -> AccessKey {
+        AccessKey {
+            security_token: Some(security_token.into()),
+            ..AccessKey::new(ak, sk)
+        }
+    }
+}
+
+impl fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("ak", &self.ak)
+            .field("sk", &"<redacted>")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+/// An IAM user (of the configured account) and its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IamUser {
+    pub name: String,
+    pub password: String,
+}
+
+impl IamUser {
+    pub fn new(name: impl Into<String>, password: impl Into<String>) -> IamUser {
+        IamUser {
+            name: name.into(),
+            password: password.into(),
+        }
+    }
+}
+
+impl fmt::Debug for IamUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IamUser")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
             .finish()
     }
 }
 
 /// One request as the stand-in received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     pub method: String,
     /// Path and query exactly as received.
     pub target: String,
     /// Header names as received (case kept), trimmed values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body as received (e.g. an IAM token request, with its password).
+    pub body: Vec<u8>,
 }
 
 impl RecordedRequest {
@@ -73,6 +191,47 @@ impl RecordedRequest {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Headers whose values are credentials: shown as `<redacted>` by `Debug`.
+const SECRET_HEADERS: [&str; 4] = [
+    "x-auth-token",
+    "x-security-token",
+    "authorization",
+    "x-subject-token",
+];
+
+// Hand-written: tokens, signatures and password bodies stay out of test logs.
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let secret = SECRET_HEADERS.iter().any(|s| n.eq_ignore_ascii_case(s));
+                (n.as_str(), if secret { "<redacted>" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+/// A token issued by the IAM stand-in.
+pub(crate) struct IssuedToken {
+    /// Server-clock Unix time in microseconds.
+    pub expires_at_micros: i64,
+    /// Set by [`Standin::expire_issued_tokens`].
+    pub revoked: bool,
 }
 
 /// State shared by the accept loop, the connection threads and [`Standin`].
@@ -82,6 +241,13 @@ pub(crate) struct Shared {
     accepted: AtomicUsize,
     pub tls_handshakes_failed: AtomicUsize,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// IAM-issued tokens by value.
+    tokens: Mutex<HashMap<String, IssuedToken>>,
+    token_lifetime: Mutex<Duration>,
+    /// Added to the machine's clock to get the server clock.
+    clock_skew_secs: AtomicI64,
+    pub iam_token_requests: AtomicUsize,
+    pub iam_domain_requests: AtomicUsize,
 }
 
 impl Shared {
@@ -96,6 +262,28 @@ impl Shared {
 
     pub fn record(&self, request: RecordedRequest) {
         self.recorded().push(request);
+    }
+
+    pub fn tokens(&self) -> MutexGuard<'_, HashMap<String, IssuedToken>> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn token_lifetime(&self) -> Duration {
+        *self
+            .token_lifetime
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The server clock (machine clock plus skew), Unix microseconds.
+    pub fn now_micros(&self) -> i64 {
+        let skew = self.clock_skew_secs.load(Ordering::SeqCst);
+        clock::system_micros().saturating_add(skew.saturating_mul(1_000_000))
+    }
+
+    /// The server clock in Unix seconds.
+    pub fn now_secs(&self) -> i64 {
+        self.now_micros().div_euclid(1_000_000)
     }
 }
 
@@ -142,12 +330,18 @@ impl Standin {
     ) -> io::Result<Standin> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
+        let token_lifetime = config.token_lifetime;
         let shared = Arc::new(Shared {
             config,
             stop: AtomicBool::new(false),
             accepted: AtomicUsize::new(0),
             tls_handshakes_failed: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
+            tokens: Mutex::new(HashMap::new()),
+            token_lifetime: Mutex::new(token_lifetime),
+            clock_skew_secs: AtomicI64::new(0),
+            iam_token_requests: AtomicUsize::new(0),
+            iam_domain_requests: AtomicUsize::new(0),
         });
         let loop_shared = Arc::clone(&shared);
         let is_tls = tls.is_some();
@@ -218,6 +412,44 @@ impl Standin {
     /// reports it: use [`Standin::wait_tls_handshakes_failed`] to wait for it.
     pub fn tls_handshakes_failed(&self) -> usize {
         self.shared.tls_handshakes_failed.load(Ordering::SeqCst)
+    }
+
+    /// Lifetime of the tokens `POST /v3/auth/tokens` issues from now on;
+    /// tokens issued before keep their expiry.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        *self
+            .shared
+            .token_lifetime
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = lifetime;
+    }
+
+    /// Makes every token issued so far invalid: OSM answers them with
+    /// `401 APIGW.0301 ... token expired`. Tokens issued later work.
+    pub fn expire_issued_tokens(&self) {
+        for token in self.shared.tokens().values_mut() {
+            token.revoked = true;
+        }
+    }
+
+    /// Number of `POST /v3/auth/tokens` requests, successful or not.
+    pub fn iam_token_requests(&self) -> usize {
+        self.shared.iam_token_requests.load(Ordering::SeqCst)
+    }
+
+    /// Number of `GET /v3/auth/domains` requests, successful or not.
+    pub fn iam_domain_requests(&self) -> usize {
+        self.shared.iam_domain_requests.load(Ordering::SeqCst)
+    }
+
+    /// Shifts the server clock by `skew_secs` (positive: the server is ahead
+    /// of this machine). It is the clock `X-Sdk-Date` is checked against, and
+    /// the one token expiry is measured on, so a skew of more than the token
+    /// lifetime also expires issued tokens. Replaces any earlier skew.
+    pub fn set_clock_skew(&self, skew_secs: i64) {
+        self.shared
+            .clock_skew_secs
+            .store(skew_secs, Ordering::SeqCst);
     }
 
     /// Waits until [`Standin::tls_handshakes_failed`] is at least `at_least`,
@@ -307,12 +539,68 @@ mod tests {
     }
 
     #[test]
-    fn config_debug_hides_the_token() {
+    fn config_debug_hides_the_secrets() {
         let config = StandinConfig {
             token: "s3cret".to_owned(),
+            access_keys: vec![
+                AccessKey::new("AK-one", "sk-s3cret-1"),
+                AccessKey::temporary("AK-two", "sk-s3cret-2", "st-s3cret"),
+            ],
+            users: vec![IamUser::new("alice", "pw-s3cret")],
+            ..Default::default()
         };
-        assert!(!format!("{config:?}").contains("s3cret"));
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(
+            debug.contains("AK-two") && debug.contains("alice"),
+            "{debug}"
+        );
         assert_eq!(StandinConfig::default().token, "demo-token");
+    }
+
+    #[test]
+    fn default_config_has_the_demo_credentials() {
+        let config = StandinConfig::default();
+        assert_eq!(
+            config.access_keys,
+            [
+                AccessKey::new(data::AK, data::SK),
+                AccessKey::temporary(data::TEMP_AK, data::TEMP_SK, data::SECURITY_TOKEN)
+            ]
+        );
+        assert_eq!(config.domain_id, data::DOMAIN_ID);
+        assert_eq!(data::DOMAIN_ID.len(), 32);
+        assert!(data::DOMAIN_ID.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(config.domain_name, data::DOMAIN_NAME);
+        assert_eq!(
+            config.users,
+            [IamUser::new(data::IAM_USER, data::IAM_PASSWORD)]
+        );
+        assert_eq!(config.token_lifetime, Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn recorded_request_debug_hides_credentials_and_body() {
+        let request = RecordedRequest {
+            method: "POST".to_owned(),
+            target: "/v3/auth/tokens".to_owned(),
+            headers: vec![
+                ("X-Auth-Token".to_owned(), "tok-s3cret".to_owned()),
+                (
+                    "authorization".to_owned(),
+                    "SDK-HMAC-SHA256 s3cret".to_owned(),
+                ),
+                ("X-Security-Token".to_owned(), "st-s3cret".to_owned()),
+                ("X-Site".to_owned(), "1".to_owned()),
+            ],
+            body: b"{\"password\":\"s3cret\"}".to_vec(),
+        };
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(
+            debug.contains("X-Site") && debug.contains("bytes"),
+            "{debug}"
+        );
     }
 
     #[test]

@@ -8,27 +8,40 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use osm_standin::{Standin, StandinConfig, SCENARIOS};
+use osm_standin::{data, AccessKey, Standin, StandinConfig, SCENARIOS};
 
 const USAGE: &str = "\
-usage: osm-standin [--port N] [--token T] [--port-file PATH] [--max-seconds S]
+usage: osm-standin [--port N] [--token T] [--ak AK] [--sk SK] [--domain-id ID]
+                   [--port-file PATH] [--max-seconds S]
 
-Local stand-in for Huawei Cloud OSM's GET /v2/servicerequest/carbon-copy-emails.
+Local stand-in for Huawei Cloud OSM's GET /v2/servicerequest/carbon-copy-emails,
+with the API gateway's token and AK/SK checks, and a small IAM.
 
   --port N          listen on 127.0.0.1:N (default 0: any free port)
   --token T         accepted X-Auth-Token (default: $OSM_STANDIN_TOKEN, else demo-token)
+  --ak AK           access key of the accepted permanent AK/SK pair (default: a demo AK)
+  --sk SK           its secret key (default: a demo SK)
+  --domain-id ID    the account id: X-Domain-Id of signed requests, and what
+                    GET /v3/auth/domains returns (default: a demo id)
   --port-file PATH  write the port number to PATH once listening
   --max-seconds S   exit after S seconds (default 600)
   --help            print this help
 
-Routes: /v2/servicerequest/carbon-copy-emails (scenario ok),
-        /scenario/<name>/v2/servicerequest/carbon-copy-emails,
+The line after \"listening on\" lists the demo credentials accepted.
+
+Routes: GET /v2/servicerequest/carbon-copy-emails (scenario ok),
+        GET /scenario/<name>/v2/servicerequest/carbon-copy-emails,
+        POST /v3/auth/tokens (IAM password token, domain scope),
+        GET /v3/auth/domains (IAM domain lookup, AK/SK signed),
         GET /_standin/requests (recorded requests, JSON).";
 
 #[derive(Debug)]
 struct Options {
     port: u16,
     token: String,
+    ak: String,
+    sk: String,
+    domain_id: String,
     port_file: Option<PathBuf>,
     max_seconds: u64,
 }
@@ -48,6 +61,9 @@ fn parse_args(
         token: env_token
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "demo-token".to_owned()),
+        ak: data::AK.to_owned(),
+        sk: data::SK.to_owned(),
+        domain_id: data::DOMAIN_ID.to_owned(),
         port_file: None,
         max_seconds: 600,
     };
@@ -78,6 +94,17 @@ fn parse_args(
                     return Err("--token must not be empty".to_owned());
                 }
             }
+            "--ak" | "--sk" | "--domain-id" => {
+                let v = value()?;
+                if v.is_empty() {
+                    return Err(format!("{flag} must not be empty"));
+                }
+                match flag.as_str() {
+                    "--ak" => options.ak = v,
+                    "--sk" => options.sk = v,
+                    _ => options.domain_id = v,
+                }
+            }
             "--port-file" => options.port_file = Some(PathBuf::from(value()?)),
             "--max-seconds" => {
                 let v = value()?;
@@ -89,6 +116,32 @@ fn parse_args(
         }
     }
     Ok(Command::Run(options))
+}
+
+/// The demo credentials a stand-in accepts, in one line. A demo server's demo
+/// secrets: printing them is the point.
+fn accepts_line(config: &StandinConfig) -> String {
+    let mut line = format!("osm-standin accepts token {}", config.token);
+    for key in &config.access_keys {
+        match &key.security_token {
+            None => line.push_str(&format!(", AK/SK {}/{}", key.ak, key.sk)),
+            Some(st) => line.push_str(&format!(
+                ", temporary AK/SK {}/{} with security token {st}",
+                key.ak, key.sk
+            )),
+        }
+    }
+    line.push_str(&format!(
+        ", domain id {} (account {})",
+        config.domain_id, config.domain_name
+    ));
+    for user in &config.users {
+        line.push_str(&format!(
+            ", IAM user {} password {}",
+            user.name, user.password
+        ));
+    }
+    line
 }
 
 /// Writes via a temporary file and a rename, so a reader polling for the file
@@ -121,12 +174,17 @@ fn main() -> ExitCode {
     };
 
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
-    let standin = match Standin::start_on(
-        addr,
-        StandinConfig {
-            token: options.token,
-        },
-    ) {
+    let config = StandinConfig {
+        token: options.token,
+        access_keys: vec![
+            AccessKey::new(options.ak, options.sk),
+            AccessKey::temporary(data::TEMP_AK, data::TEMP_SK, data::SECURITY_TOKEN),
+        ],
+        domain_id: options.domain_id,
+        ..Default::default()
+    };
+    let accepts = accepts_line(&config);
+    let standin = match Standin::start_on(addr, config) {
         Ok(standin) => standin,
         Err(e) => {
             eprintln!("osm-standin: cannot listen on {addr}: {e}");
@@ -136,6 +194,7 @@ fn main() -> ExitCode {
     // Ignore write errors: a closed stdout must not stop the server.
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "osm-standin listening on {}", standin.base_url());
+    let _ = writeln!(stdout, "{accepts}");
     let _ = stdout.flush();
 
     if let Some(path) = &options.port_file {
@@ -172,6 +231,45 @@ mod tests {
         );
         assert!(o.port_file.is_none());
         assert_eq!(run(&[], Some("")).unwrap().token, "demo-token");
+        assert_eq!(
+            (o.ak.as_str(), o.sk.as_str(), o.domain_id.as_str()),
+            (data::AK, data::SK, data::DOMAIN_ID)
+        );
+    }
+
+    #[test]
+    fn credential_flags() {
+        let o = run(&["--ak", "A1", "--sk=S1", "--domain-id", "D1"], None).unwrap();
+        assert_eq!(
+            (o.ak.as_str(), o.sk.as_str(), o.domain_id.as_str()),
+            ("A1", "S1", "D1")
+        );
+        for flag in ["--ak", "--sk", "--domain-id"] {
+            assert!(run(&[flag, ""], None)
+                .unwrap_err()
+                .contains("must not be empty"));
+            assert!(run(&[flag], None).unwrap_err().contains("needs a value"));
+        }
+    }
+
+    #[test]
+    fn accepts_line_lists_the_demo_credentials() {
+        let line = accepts_line(&StandinConfig::default());
+        assert!(!line.contains('\n'));
+        for part in [
+            "demo-token",
+            data::AK,
+            data::SK,
+            data::TEMP_AK,
+            data::TEMP_SK,
+            data::SECURITY_TOKEN,
+            data::DOMAIN_ID,
+            data::DOMAIN_NAME,
+            data::IAM_USER,
+            data::IAM_PASSWORD,
+        ] {
+            assert!(line.contains(part), "{part} missing from {line}");
+        }
     }
 
     #[test]

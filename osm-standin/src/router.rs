@@ -1,18 +1,26 @@
 //! Request → response: recording, routing, the gateway's checks (auth,
-//! header rules), then the scenario.
+//! header rules), then the scenario; or one of the IAM routes.
 
 use serde_json::json;
 
+use crate::auth::{self, Service};
 use crate::http::{RequestHead, Response};
-use crate::{scenarios, RecordedRequest, Shared};
+use crate::{iam, scenarios, RecordedRequest, Shared};
 
 const API_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
 const SCENARIO_PREFIX: &str = "/scenario/";
 const CONTROL_PREFIX: &str = "/_standin/";
+const IAM_TOKENS_PATH: &str = "/v3/auth/tokens";
+const IAM_DOMAINS_PATH: &str = "/v3/auth/domains";
 
+#[derive(Debug)]
 enum Route<'a> {
     /// The OSM operation, with the scenario name.
     Api(&'a str),
+    /// `POST /v3/auth/tokens`.
+    IamTokens,
+    /// `GET /v3/auth/domains`.
+    IamDomains,
     /// `GET /_standin/requests`.
     RecordedRequests,
     NotFound,
@@ -31,7 +39,19 @@ fn path_of(target: &str) -> &str {
     &path[..end]
 }
 
+/// `path` without a `/scenario/<name>` prefix (IAM ignores scenarios).
+fn without_scenario(path: &str) -> &str {
+    path.strip_prefix(SCENARIO_PREFIX)
+        .and_then(|rest| rest.find('/').filter(|&i| i > 0).map(|i| &rest[i..]))
+        .unwrap_or(path)
+}
+
 fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
+    match (method, without_scenario(path)) {
+        ("POST", IAM_TOKENS_PATH) => return Route::IamTokens,
+        ("GET", IAM_DOMAINS_PATH) => return Route::IamDomains,
+        _ => {}
+    }
     if method != "GET" {
         return Route::NotFound;
     }
@@ -72,12 +92,19 @@ fn recorded_requests_json(shared: &Shared) -> Response {
     let list: Vec<_> = shared
         .recorded()
         .iter()
-        .map(|r| json!({ "method": r.method, "target": r.target, "headers": r.headers }))
+        .map(|r| {
+            json!({
+                "method": r.method,
+                "target": r.target,
+                "headers": r.headers,
+                "body": r.body_text(),
+            })
+        })
         .collect();
     Response::json(200, &serde_json::Value::Array(list))
 }
 
-pub(crate) fn handle(shared: &Shared, req: &RequestHead) -> Response {
+pub(crate) fn handle(shared: &Shared, req: &RequestHead, body: &[u8]) -> Response {
     let path = path_of(&req.target);
     // Recorded before answering, so a test that has its response also sees the record.
     if !path.starts_with(CONTROL_PREFIX) {
@@ -85,25 +112,23 @@ pub(crate) fn handle(shared: &Shared, req: &RequestHead) -> Response {
             method: req.method.clone(),
             target: req.target.clone(),
             headers: req.headers.clone(),
+            body: body.to_vec(),
         });
     }
 
     let scenario = match route(&req.method, path) {
         Route::NotFound => return not_found(),
         Route::RecordedRequests => return recorded_requests_json(shared),
+        Route::IamTokens => return iam::issue_token(shared, body),
+        Route::IamDomains => return iam::list_domains(shared, req, body),
         Route::Api(name) => name,
     };
     if !scenarios::SCENARIOS.contains(&scenario) {
         return not_found();
     }
-    // The gateway authenticates before OSM sees the request. The message never
-    // includes the token that was sent.
-    if req.header("x-auth-token") != Some(shared.config.token.as_str()) {
-        return Response::error(
-            401,
-            "APIGW.0301",
-            "Incorrect IAM authentication information: the token is invalid",
-        );
+    // The gateway authenticates before OSM sees the request.
+    if let Err(response) = auth::authenticate(shared, req, body, Service::Global) {
+        return response;
     }
     if !headers_valid(req) {
         return Response::error(400, "OSM.0001", "parameter check failed");
@@ -147,5 +172,29 @@ mod tests {
             route("GET", "/_standin/requests"),
             Route::RecordedRequests
         ));
+    }
+
+    #[test]
+    fn iam_routes_with_and_without_scenario_prefix() {
+        assert!(matches!(route("POST", "/v3/auth/tokens"), Route::IamTokens));
+        assert!(matches!(
+            route("POST", "/scenario/ok/v3/auth/tokens"),
+            Route::IamTokens
+        ));
+        assert!(matches!(
+            route("GET", "/v3/auth/domains"),
+            Route::IamDomains
+        ));
+        assert!(matches!(
+            route("GET", "/scenario/null/v3/auth/domains"),
+            Route::IamDomains
+        ));
+        assert!(matches!(route("GET", "/v3/auth/tokens"), Route::NotFound));
+        assert!(matches!(route("POST", "/v3/auth/domains"), Route::NotFound));
+        assert!(matches!(
+            route("POST", "/scenario//v3/auth/tokens"),
+            Route::NotFound
+        ));
+        assert!(matches!(route("POST", "/v3/auth/tokens/"), Route::NotFound));
     }
 }

@@ -13,9 +13,12 @@ use crate::client::Client;
 /// A client for OSM. Opaque; create with `tcc_client_new`, free with
 /// `tcc_client_free`.
 ///
-/// Thread safety: a client is immutable once created. Any number of
+/// Thread safety: a client's configuration is immutable once created; its
+/// only changing state, the credentials it obtains from IAM (a looked-up
+/// domain id, a password token), is cached behind locks. Any number of
 /// threads may call `tcc_fetch_cc_emails` / `tcc_fetch_cc_emails_json` on
-/// the same client at once; they share its pool of keep-alive connections.
+/// the same client at once; they share its pool of keep-alive connections
+/// and its IAM results (one IAM request serves all threads waiting for it).
 /// Only `tcc_client_free` must not run concurrently with any other use.
 #[allow(non_camel_case_types)]
 pub struct tcc_client {
@@ -24,7 +27,8 @@ pub struct tcc_client {
 
 /// Creates a client from options. Everything needed is copied, so the
 /// options may be changed or freed right after. Reads the CA file if one is
-/// set; sends nothing over the network.
+/// set; sends nothing over the network (IAM is asked, when the credentials
+/// need it, by the first call).
 ///
 /// - `options`: borrowed; not NULL. Must have an endpoint (or region) and
 ///   credentials, else `TCC_ERR_CONFIG`.
@@ -62,7 +66,11 @@ pub unsafe extern "C" fn tcc_client_free(client: *mut tcc_client) {
 /// Calls "Querying Service Ticket CC" (`GET /v2/servicerequest/carbon-copy-emails`)
 /// and returns the result as a handle with accessors.
 ///
-/// Blocks the calling thread for at most the configured timeout.
+/// Blocks the calling thread for at most the configured timeout. That
+/// bounds the whole call, including any IAM request it needs first (the
+/// domain id lookup of AK/SK credentials without a domain id, a token for
+/// password credentials) and the one retry after a 401 with a refreshed
+/// IAM token.
 ///
 /// - `client`: borrowed; not NULL. May be shared with other threads calling at once.
 /// - `out`: on success receives a result that the caller owns and must free
@@ -72,7 +80,10 @@ pub unsafe extern "C" fn tcc_client_free(client: *mut tcc_client) {
 /// `TCC_ERR_TIMEOUT`, ...) and `tcc_last_error_*` on this thread give the
 /// message, HTTP status, service `error_code`/`error_msg` and request id.
 /// A response with HTTP 200 whose body has an `error_code` is a failure
-/// (`TCC_ERR_SERVICE`).
+/// (`TCC_ERR_SERVICE`). A failed IAM request fails the call with the same
+/// detail, the message starting with `domain id lookup at IAM failed: ` or
+/// `IAM token request failed: `; it is not cached, so the next call asks
+/// IAM again.
 #[no_mangle]
 pub unsafe extern "C" fn tcc_fetch_cc_emails(
     client: *const tcc_client,

@@ -10,11 +10,14 @@
 #![allow(clippy::missing_safety_doc)]
 
 // Declared in the order the header presents them: version and codes,
-// error detail, options, client, results, strings. Plumbing last.
+// error detail, options (credentials, from the environment), client,
+// results, strings. Plumbing last.
 mod version;
 mod result_codes;
 mod last_error;
 mod options;
+mod credentials;
+mod env;
 mod client;
 mod cc_emails;
 mod strings;
@@ -23,6 +26,8 @@ mod cstr;
 
 pub use cc_emails::*;
 pub use client::*;
+pub use credentials::*;
+pub use env::*;
 pub use last_error::*;
 pub use options::*;
 pub use result_codes::*;

@@ -23,10 +23,11 @@ pub struct tcc_options {
     inner: ClientOptions,
 }
 
-/// Creates options with defaults: no endpoint, no credentials, connect
-/// timeout 10 s, call timeout 30 s, response limit 1 MiB, bundled CA roots,
-/// and no optional header (`X-Language`, `X-Time-Zone`, `X-Site` are sent
-/// only when set).
+/// Creates options with defaults: no endpoint, no credentials, IAM at
+/// `https://iam.myhuaweicloud.com`, connect timeout 10 s, call timeout
+/// 30 s, response limit 1 MiB, bundled CA roots, and no optional header
+/// (`X-Language`, `X-Time-Zone`, `X-Site` are sent only when set). To start
+/// from the environment variables instead, see `tcc_options_new_from_env`.
 ///
 /// - `out`: on success receives a new `tcc_options` that the caller owns and
 ///   must free with `tcc_options_free`. Not written on failure. NULL:
@@ -55,7 +56,7 @@ pub unsafe extern "C" fn tcc_options_free(options: *mut tcc_options) {
 }
 
 /// Applies a string setting: shared argument checks, one place.
-unsafe fn set_str(
+pub(super) unsafe fn set_str(
     options: *mut tcc_options,
     value: *const c_char,
     name: &str,
@@ -114,6 +115,8 @@ pub unsafe extern "C" fn tcc_options_set_region(
 
 /// Authenticates with an IAM token (sent as `X-Auth-Token`). OSM is a global
 /// service: the token must be domain-scoped. Replaces credentials set before.
+/// tcc cannot renew such a token: for long-running programs prefer
+/// `tcc_options_set_aksk` or `tcc_options_set_password`.
 ///
 /// - `token`: borrowed and copied (the copy is wiped when the options and
 ///   clients holding it are freed); 1..5000 printable ASCII characters.
@@ -188,7 +191,8 @@ pub unsafe extern "C" fn tcc_options_set_connect_timeout_ms(
 }
 
 /// Sets the deadline of a whole call in milliseconds, from connecting to
-/// the last byte of the body (default 30000), 1..3600000.
+/// the last byte of the body, IAM requests the call makes included
+/// (default 30000), 1..3600000.
 #[no_mangle]
 pub unsafe extern "C" fn tcc_options_set_timeout_ms(
     options: *mut tcc_options,
@@ -232,7 +236,15 @@ pub unsafe extern "C" fn tcc_options_set_max_response_bytes(
 }
 
 impl tcc_options {
+    pub(crate) fn new(inner: ClientOptions) -> Self {
+        tcc_options { inner }
+    }
+
     pub(crate) fn inner(&self) -> &ClientOptions {
         &self.inner
+    }
+
+    pub(crate) fn inner_mut(&mut self) -> &mut ClientOptions {
+        &mut self.inner
     }
 }

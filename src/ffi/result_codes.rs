@@ -19,7 +19,8 @@ pub const TCC_OK: tcc_result = 0;
 /// character, or is out of range. Nothing was sent.
 pub const TCC_ERR_INVALID_ARGUMENT: tcc_result = 1;
 /// The options cannot make a client: no endpoint, no credentials, or an
-/// unreadable CA file.
+/// unreadable CA file; or a required environment variable is missing
+/// (`tcc_options_new_from_env`).
 pub const TCC_ERR_CONFIG: tcc_result = 2;
 /// Connecting, sending or receiving failed (DNS, refused, reset, closed).
 pub const TCC_ERR_NETWORK: tcc_result = 10;
@@ -29,7 +30,8 @@ pub const TCC_ERR_TIMEOUT: tcc_result = 11;
 /// does not match the host name.
 pub const TCC_ERR_TLS: tcc_result = 12;
 /// HTTP 401 or 403: credentials rejected (e.g. expired token, wrong
-/// signature: `APIGW.0301`) or not allowed (`OSM.0003`).
+/// signature: `APIGW.0301`; wrong IAM password: `IAM.0006`) or not allowed
+/// (`OSM.0003`).
 pub const TCC_ERR_AUTH: tcc_result = 20;
 /// HTTP 429: throttled by the API gateway (`APIGW.0308`); try again later.
 pub const TCC_ERR_THROTTLED: tcc_result = 21;

@@ -244,3 +244,158 @@ pub fn standin_config() -> osm_standin::StandinConfig {
         ..Default::default()
     }
 }
+
+// --- Credentials (AK/SK, IAM password) ---
+
+/// A secret key the stand-in does not know; it must never show up anywhere.
+pub const WRONG_SK: &str = "wrongSecretKey-0000000000000000000SECRET";
+/// A password the stand-in refuses; it must never show up anywhere.
+pub const WRONG_PASSWORD: &str = "Wrong-Passw0rd-SECRET";
+
+/// Every secret the tests configure; none may appear in any message.
+pub fn configured_secrets() -> Vec<String> {
+    use osm_standin::data;
+    [
+        TOKEN,
+        data::SK,
+        data::TEMP_SK,
+        data::SECURITY_TOKEN,
+        data::IAM_PASSWORD,
+        WRONG_SK,
+        WRONG_PASSWORD,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The distinct IAM tokens the stand-in issued, as seen in requests to
+/// it, in the order first seen.
+pub fn issued_tokens(server: &osm_standin::Standin) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for request in server.requests() {
+        if let Some(token) = request.header("x-auth-token") {
+            if token != TOKEN && !tokens.iter().any(|t| t == token) {
+                tokens.push(token.to_owned());
+            }
+        }
+    }
+    tokens
+}
+
+/// The first of `secrets` that `text` contains.
+pub fn leaked<'a>(text: &str, secrets: &'a [String]) -> Option<&'a str> {
+    secrets
+        .iter()
+        .map(String::as_str)
+        .find(|secret| text.contains(secret))
+}
+
+/// Panics if `text` contains any of `secrets`.
+pub fn assert_no_secret(text: &str, secrets: &[String]) {
+    if let Some(secret) = leaked(text, secrets) {
+        panic!(
+            "secret #{} leaked into: {text}",
+            secrets.iter().position(|s| s == secret).unwrap()
+        );
+    }
+}
+
+/// Asserts a setter succeeded, showing the error detail otherwise.
+pub fn ok(code: tcc_result) {
+    assert_eq!(code, TCC_OK, "{:?}", last_error());
+}
+
+/// Options with an endpoint and nothing else.
+pub fn options_for(endpoint: &str) -> *mut tcc_options {
+    let mut opts = ptr::null_mut();
+    unsafe {
+        ok(tcc_options_new(&mut opts));
+        ok(tcc_options_set_endpoint(opts, cstring(endpoint).as_ptr()));
+    }
+    opts
+}
+
+/// AK/SK options against the stand-in (which also serves IAM).
+pub fn aksk_options(
+    server: &osm_standin::Standin,
+    ak: &str,
+    sk: &str,
+    domain_id: Option<&str>,
+    security_token: Option<&str>,
+) -> *mut tcc_options {
+    let opts = options_for(&server.base_url());
+    unsafe {
+        ok(tcc_options_set_iam_endpoint(
+            opts,
+            cstring(&server.base_url()).as_ptr(),
+        ));
+        ok(tcc_options_set_aksk(
+            opts,
+            cstring(ak).as_ptr(),
+            cstring(sk).as_ptr(),
+        ));
+        if let Some(id) = domain_id {
+            ok(tcc_options_set_domain_id(opts, cstring(id).as_ptr()));
+        }
+        if let Some(token) = security_token {
+            ok(tcc_options_set_security_token(
+                opts,
+                cstring(token).as_ptr(),
+            ));
+        }
+    }
+    opts
+}
+
+/// IAM password options against the stand-in.
+pub fn password_options(
+    server: &osm_standin::Standin,
+    user: &str,
+    password: &str,
+    domain_name: &str,
+) -> *mut tcc_options {
+    let opts = options_for(&server.base_url());
+    unsafe {
+        ok(tcc_options_set_iam_endpoint(
+            opts,
+            cstring(&server.base_url()).as_ptr(),
+        ));
+        ok(tcc_options_set_password(
+            opts,
+            cstring(user).as_ptr(),
+            cstring(password).as_ptr(),
+            cstring(domain_name).as_ptr(),
+        ));
+    }
+    opts
+}
+
+/// A client from options, which are freed.
+pub fn client_from(opts: *mut tcc_options) -> *mut tcc_client {
+    let client = client_with(opts);
+    unsafe { tcc_options_free(opts) };
+    client
+}
+
+/// Requests the stand-in received for the OSM operation (not IAM).
+pub fn osm_requests(server: &osm_standin::Standin) -> Vec<osm_standin::RecordedRequest> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.target.ends_with("/v2/servicerequest/carbon-copy-emails"))
+        .collect()
+}
+
+/// A raw pointer that a test shares between threads, as C code would.
+#[derive(Clone, Copy)]
+pub struct SharedClient(pub *mut tcc_client);
+unsafe impl Send for SharedClient {}
+unsafe impl Sync for SharedClient {}
+
+impl SharedClient {
+    /// Through a method, so closures capture the whole (Sync) wrapper.
+    pub fn get(&self) -> *mut tcc_client {
+        self.0
+    }
+}

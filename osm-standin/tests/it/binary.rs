@@ -6,26 +6,53 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use osm_standin::{aksk, data};
+
 const EXE: &str = env!("CARGO_BIN_EXE_osm-standin");
 
 fn temp_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()))
 }
 
-/// A raw request to `port`; returns the status line and the body text.
-fn request(port: u16, token: &str) -> String {
+const API: &str = "/v2/servicerequest/carbon-copy-emails";
+
+/// A raw GET of the API with `headers`; returns the whole response text.
+fn raw_get(port: u16, headers: &[(String, String)]) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    write!(
-        stream,
-        "GET /v2/servicerequest/carbon-copy-emails HTTP/1.1\r\nX-Auth-Token: {token}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut raw = format!("GET {API} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    raw.push_str("Connection: close\r\n\r\n");
+    stream.write_all(raw.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
+}
+
+/// A raw request to `port` with a token; returns the whole response text.
+fn request(port: u16, token: &str) -> String {
+    raw_get(port, &[("X-Auth-Token".to_owned(), token.to_owned())])
+}
+
+/// A request signed with `ak`/`sk`, carrying `X-Domain-Id: domain_id`.
+fn signed_request(port: u16, ak: &str, sk: &str, domain_id: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let date = aksk::format_sdk_date(now);
+    let mut headers = vec![
+        ("Host".to_owned(), format!("127.0.0.1:{port}")),
+        ("X-Sdk-Date".to_owned(), date.clone()),
+        ("X-Domain-Id".to_owned(), domain_id.to_owned()),
+    ];
+    let authorization = aksk::authorization(ak, sk, &date, "GET", API, &headers, b"");
+    headers.push(("Authorization".to_owned(), authorization));
+    raw_get(port, &headers)
 }
 
 #[test]
@@ -35,6 +62,7 @@ fn serves_writes_the_port_file_and_stops_by_itself() {
     let mut child = Command::new(EXE)
         .args(["--port", "0", "--max-seconds", "2", "--port-file"])
         .arg(&port_file)
+        .args(["--ak", "CLIAK", "--sk=cli-sk", "--domain-id", "cli-domain"])
         .env("OSM_STANDIN_TOKEN", "env-token")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -43,9 +71,21 @@ fn serves_writes_the_port_file_and_stops_by_itself() {
     let started = Instant::now();
 
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    let mut accepts = String::new();
+    stdout.read_line(&mut accepts).unwrap();
+    for part in [
+        "osm-standin accepts token env-token",
+        "AK/SK CLIAK/cli-sk",
+        data::TEMP_AK,
+        data::SECURITY_TOKEN,
+        "domain id cli-domain",
+        data::IAM_USER,
+        data::IAM_PASSWORD,
+    ] {
+        assert!(accepts.contains(part), "{part} missing from {accepts:?}");
+    }
     let port: u16 = line
         .trim_end()
         .strip_prefix("osm-standin listening on http://127.0.0.1:")
@@ -65,6 +105,10 @@ fn serves_writes_the_port_file_and_stops_by_itself() {
 
     assert!(request(port, "env-token").starts_with("HTTP/1.1 200 "));
     assert!(request(port, "demo-token").starts_with("HTTP/1.1 401 "));
+    let signed = |ak, sk, domain| signed_request(port, ak, sk, domain);
+    assert!(signed("CLIAK", "cli-sk", "cli-domain").starts_with("HTTP/1.1 200 "));
+    assert!(signed("CLIAK", "cli-sk", data::DOMAIN_ID).starts_with("HTTP/1.1 401 "));
+    assert!(signed(data::AK, data::SK, "cli-domain").starts_with("HTTP/1.1 401 "));
 
     loop {
         if let Some(status) = child.try_wait().unwrap() {

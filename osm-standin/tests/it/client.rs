@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use osm_standin::Standin;
+use osm_standin::{aksk, data, Standin};
 
 pub const API: &str = "/v2/servicerequest/carbon-copy-emails";
 pub const TOKEN: &str = "demo-token";
@@ -121,4 +121,103 @@ pub fn is_request_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+/// A request on a fresh connection with exactly `headers` (no Host added),
+/// then `Content-Length` when there is a body, and `Connection: close`.
+pub fn request(
+    standin: &Standin,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> RawResponse {
+    let mut conn = connect(standin);
+    let mut raw = format!("{method} {target} HTTP/1.1\r\n").into_bytes();
+    for (name, value) in headers {
+        raw.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    if !body.is_empty() {
+        raw.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
+    }
+    raw.extend_from_slice(b"Connection: close\r\n\r\n");
+    raw.extend_from_slice(body);
+    send(&mut conn, &raw);
+    read_response(&mut conn).expect("response")
+}
+
+/// This machine's Unix time in seconds.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// `X-Sdk-Date` for now plus `offset_secs`.
+pub fn sdk_date(offset_secs: i64) -> String {
+    aksk::format_sdk_date(unix_now() + offset_secs)
+}
+
+/// How a test request is signed.
+pub struct Signing<'a> {
+    pub ak: &'a str,
+    pub sk: &'a str,
+    pub date: String,
+    /// Headers besides Host and X-Sdk-Date, all signed.
+    pub headers: Vec<(String, String)>,
+    pub body: &'a [u8],
+}
+
+impl Default for Signing<'_> {
+    /// The default permanent pair, dated now, with the right X-Domain-Id.
+    fn default() -> Self {
+        Signing {
+            ak: data::AK,
+            sk: data::SK,
+            date: sdk_date(0),
+            headers: vec![("X-Domain-Id".to_owned(), data::DOMAIN_ID.to_owned())],
+            body: b"",
+        }
+    }
+}
+
+impl Signing<'_> {
+    /// Host, X-Sdk-Date and the extra headers, signed: every header to send.
+    pub fn signed_headers(
+        &self,
+        standin: &Standin,
+        method: &str,
+        target: &str,
+    ) -> Vec<(String, String)> {
+        let mut headers = vec![
+            ("Host".to_owned(), format!("127.0.0.1:{}", standin.port())),
+            ("X-Sdk-Date".to_owned(), self.date.clone()),
+        ];
+        headers.extend(self.headers.iter().cloned());
+        let authorization = aksk::authorization(
+            self.ak, self.sk, &self.date, method, target, &headers, self.body,
+        );
+        headers.push(("Authorization".to_owned(), authorization));
+        headers
+    }
+
+    /// Signs and sends.
+    pub fn send(&self, standin: &Standin, method: &str, target: &str) -> RawResponse {
+        let headers = self.signed_headers(standin, method, target);
+        request(standin, method, target, &headers, self.body)
+    }
+}
+
+/// Asserts a gateway authentication failure: 401 APIGW.0301 with `reason`
+/// in the message.
+pub fn assert_apigw_401(response: &RawResponse, reason: &str) {
+    assert_eq!(response.status, 401, "{}", response.text());
+    let body = response.json();
+    assert_eq!(body["error_code"], "APIGW.0301", "{body}");
+    let msg = body["error_msg"].as_str().unwrap();
+    assert!(
+        msg.starts_with("Incorrect IAM authentication information: ") && msg.contains(reason),
+        "{msg:?} should mention {reason:?}"
+    );
 }

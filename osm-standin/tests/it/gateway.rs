@@ -9,6 +9,7 @@ const NOT_FOUND_MSG: &str = "The API does not exist or has not been published in
 fn standin_with_token(token: &str) -> Standin {
     Standin::start(StandinConfig {
         token: token.to_owned(),
+        ..Default::default()
     })
     .unwrap()
 }

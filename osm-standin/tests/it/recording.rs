@@ -33,6 +33,23 @@ fn requests_records_method_target_and_headers_in_order() {
     assert_eq!(first.header("x-auth-token"), Some(TOKEN));
     assert_eq!(first.header("X-Time-Zone"), None);
     assert_eq!(requests[1].target, "/other");
+    assert!(first.body.is_empty());
+}
+
+#[test]
+fn request_bodies_are_recorded_and_served_but_kept_out_of_debug() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    let body = br#"{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"u","password":"pw-s3cret","domain":{"name":"d"}}}}}}"#;
+    let response = request(&standin, "POST", "/v3/auth/tokens", &[], body);
+    assert_eq!(response.status, 400);
+
+    let recorded = &standin.requests()[0];
+    assert_eq!(recorded.body, body);
+    assert_eq!(recorded.body_text().as_bytes(), body);
+    assert!(!format!("{recorded:?}").contains("s3cret"));
+
+    let list = get(&standin, "/_standin/requests", &[]).json();
+    assert_eq!(list[0]["body"], String::from_utf8(body.to_vec()).unwrap());
 }
 
 #[test]
@@ -74,6 +91,7 @@ fn recorded_request_header_lookup_is_case_insensitive_and_takes_the_first() {
             ("X-A".to_owned(), "1".to_owned()),
             ("x-a".to_owned(), "2".to_owned()),
         ],
+        body: Vec::new(),
     };
     assert_eq!(request.header("x-A"), Some("1"));
     assert_eq!(request.header("x-b"), None);
