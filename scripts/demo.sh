@@ -27,6 +27,14 @@ echo
 echo "\$ TCC_ENDPOINT=$endpoint TCC_TOKEN=demo-token TCC_OUTPUT=json ./cc_emails"
 TCC_ENDPOINT="$endpoint" TCC_TOKEN=demo-token TCC_OUTPUT=json "$work/cc_emails"
 
+# The stand-in's demo access key; it also serves IAM, which tcc asks for the
+# account's domain id because HUAWEICLOUD_SDK_DOMAIN_ID is not set.
+echo
+echo "\$ TCC_ENDPOINT=$endpoint HUAWEICLOUD_SDK_IAM_ENDPOINT=$endpoint HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... ./cc_emails"
+TCC_ENDPOINT="$endpoint" HUAWEICLOUD_SDK_IAM_ENDPOINT="$endpoint" \
+  HUAWEICLOUD_SDK_AK=TCCDEMOAK00000000001 HUAWEICLOUD_SDK_SK=tccDemoSecretKey0000000000000000000000001 \
+  "$work/cc_emails"
+
 echo
 echo "\$ TCC_ENDPOINT=$endpoint TCC_TOKEN=wrong-token ./cc_emails   # fails on purpose"
 status=0

@@ -1,4 +1,4 @@
-//! `tcc_client`: an immutable, thread-safe client, and the calls it makes.
+//! `tcc_client`: a thread-safe client, and the calls it makes.
 
 use std::ffi::c_char;
 
