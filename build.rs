@@ -76,12 +76,16 @@ fn shared_library_name(out_dir: &Path) {
     if build.file_name() != Some("build".as_ref()) {
         return;
     }
-    let link = profile_dir.join(&soname);
-    #[cfg(unix)]
-    if fs::read_link(&link).ok().as_deref() != Some(Path::new("libtcc.so")) {
-        let _ = fs::remove_file(&link);
-        if let Err(e) = std::os::unix::fs::symlink("libtcc.so", &link) {
-            println!("cargo:warning=cannot create {}: {e}", link.display());
+    // Both target/<profile> (after `cargo build`) and its deps directory
+    // (where `cargo test` leaves the library) can be linked against.
+    for dir in [profile_dir.to_path_buf(), profile_dir.join("deps")] {
+        let link = dir.join(&soname);
+        #[cfg(unix)]
+        if fs::read_link(&link).ok().as_deref() != Some(Path::new("libtcc.so")) {
+            let _ = fs::remove_file(&link);
+            if let Err(e) = std::os::unix::fs::symlink("libtcc.so", &link) {
+                println!("cargo:warning=cannot create {}: {e}", link.display());
+            }
         }
     }
 }

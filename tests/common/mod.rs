@@ -35,6 +35,8 @@ pub struct LastError {
     pub service_code: Option<String>,
     pub service_message: Option<String>,
     pub request_id: Option<String>,
+    /// `tcc_last_error_attempts()`: how many times the failed request was sent.
+    pub attempts: u32,
 }
 
 pub fn last_error() -> LastError {
@@ -45,6 +47,7 @@ pub fn last_error() -> LastError {
         service_code: text(tcc_last_error_service_code()),
         service_message: text(tcc_last_error_service_message()),
         request_id: text(tcc_last_error_request_id()),
+        attempts: tcc_last_error_attempts(),
     }
 }
 
@@ -123,11 +126,14 @@ pub fn fetch(client: *const tcc_client) -> Result<Fetched, LastError> {
     }
 }
 
-/// The directory holding libtcc.so / libtcc.a of this build
-/// (integration tests run from target/<profile>/deps).
+/// The directory holding libtcc.so / libtcc.a of this build: the `deps`
+/// directory the test binary runs from. cargo copies the libraries up to
+/// target/<profile> only when the library itself is a requested target, which
+/// `cargo test` on a fresh checkout does not do; `deps` always has them, and
+/// build.rs puts the SONAME link there too.
 pub fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+    let dir = exe.parent().unwrap().to_path_buf();
     assert!(
         dir.join("libtcc.so").exists(),
         "libtcc.so not found in {}",
@@ -398,4 +404,81 @@ impl SharedClient {
     pub fn get(&self) -> *mut tcc_client {
         self.0
     }
+}
+
+// --- Network settings (timeouts, retries, redirects, proxy) ---
+
+/// Network settings for a test client, applied with the C setters; `None`
+/// keeps tcc's default.
+#[derive(Clone, Debug, Default)]
+pub struct Net {
+    pub timeout_ms: Option<u32>,
+    pub connect_timeout_ms: Option<u32>,
+    pub stall_timeout_ms: Option<u32>,
+    pub max_attempts: Option<u32>,
+    pub max_redirects: Option<u32>,
+    pub max_header_bytes: Option<u32>,
+    /// `""` turns proxies off (the test process's environment included).
+    pub proxy: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl Net {
+    pub fn apply(&self, opts: *mut tcc_options) {
+        unsafe {
+            if let Some(ms) = self.timeout_ms {
+                ok(tcc_options_set_timeout_ms(opts, ms));
+            }
+            if let Some(ms) = self.connect_timeout_ms {
+                ok(tcc_options_set_connect_timeout_ms(opts, ms));
+            }
+            if let Some(ms) = self.stall_timeout_ms {
+                ok(tcc_options_set_stall_timeout_ms(opts, ms));
+            }
+            if let Some(n) = self.max_attempts {
+                ok(tcc_options_set_max_attempts(opts, n));
+            }
+            if let Some(n) = self.max_redirects {
+                ok(tcc_options_set_max_redirects(opts, n));
+            }
+            if let Some(n) = self.max_header_bytes {
+                ok(tcc_options_set_max_header_bytes(opts, n));
+            }
+            if let Some(url) = &self.proxy {
+                ok(tcc_options_set_proxy(opts, cstring(url).as_ptr()));
+            }
+            if let Some(path) = &self.ca_file {
+                let path = cstring(path.to_str().unwrap());
+                ok(tcc_options_set_ca_file(opts, path.as_ptr()));
+            }
+        }
+    }
+}
+
+/// A token client for `endpoint` with `net` applied.
+pub fn client_net(endpoint: &str, net: &Net) -> *mut tcc_client {
+    let opts = options(endpoint, TOKEN);
+    net.apply(opts);
+    client_from(opts)
+}
+
+/// One fetch with a fresh client, timed.
+pub fn timed_fetch(endpoint: &str, net: &Net) -> (Result<Fetched, LastError>, std::time::Duration) {
+    let client = client_net(endpoint, net);
+    let started = std::time::Instant::now();
+    let got = fetch(client);
+    let elapsed = started.elapsed();
+    unsafe { tcc_client_free(client) };
+    (got, elapsed)
+}
+
+/// Asserts `elapsed` is within `[min, max]`: generous bounds that only
+/// catch a wait that did not happen, or one that was not bounded.
+#[track_caller]
+pub fn assert_elapsed(elapsed: std::time::Duration, min_ms: u64, max_ms: u64) {
+    let ms = elapsed.as_millis() as u64;
+    assert!(
+        (min_ms..=max_ms).contains(&ms),
+        "took {ms} ms, expected {min_ms}..={max_ms} ms"
+    );
 }
