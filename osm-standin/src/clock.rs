@@ -99,6 +99,20 @@ pub(crate) fn format_rfc3339_micros(unix_micros: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{micros:06}Z")
 }
 
+/// An HTTP date (RFC 9110 IMF-fixdate) for a Unix time, e.g.
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, as in `Retry-After` or `Date`.
+pub fn format_http_date(unix_secs: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let ((y, m, d), hh, mm, ss) = split(unix_secs);
+    // 1970-01-01 was a Thursday.
+    let weekday = WEEKDAYS[unix_secs.div_euclid(SECS_PER_DAY).rem_euclid(7) as usize];
+    let month = MONTHS[(m - 1) as usize];
+    format!("{weekday}, {d:02} {month} {y:04} {hh:02}:{mm:02}:{ss:02} GMT")
+}
+
 /// The machine's Unix time in microseconds (0 before 1970: not worth more).
 pub(crate) fn system_micros() -> i64 {
     SystemTime::now()
@@ -152,6 +166,20 @@ mod tests {
         ] {
             assert_eq!(parse_sdk_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn http_dates_are_imf_fixdate() {
+        assert_eq!(
+            format_http_date(784_111_777),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(format_http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            format_http_date(1_709_208_000),
+            "Thu, 29 Feb 2024 12:00:00 GMT"
+        );
+        assert_eq!(format_http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
     }
 
     #[test]

@@ -11,23 +11,46 @@ use std::time::Duration;
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 use crate::http::{self, Response};
-use crate::{request_id, router, Shared};
+use crate::router::{self, Reply};
+use crate::{misbehave, request_id, tunnel, Shared};
 
 /// Largest request head accepted; bigger ones get 431.
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Largest request body kept (signatures cover it, IAM reads it); bigger ones
 /// are read, dropped and answered with 413.
 pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
-/// Also the keep-alive idle timeout, and the bound on how long a connection
-/// thread outlives `Standin::drop`.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Also the keep-alive idle timeout. (`Standin::drop` shuts connections down,
+/// so none waits this long after it.)
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// A client that stops reading must not pin a thread forever.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 enum HeadError {
     TooLarge,
     /// EOF, timeout or socket error: nothing to answer.
     Gone,
+}
+
+/// An accepted socket. Shared with the stand-in's list of open connections
+/// (which shuts it down on drop) without a second descriptor: the socket
+/// closes when both let go, the list first, so a shutdown can never hit a
+/// reused descriptor.
+pub(crate) struct Socket(pub Arc<TcpStream>);
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self.0).read(buf)
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self.0).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (&*self.0).flush()
+    }
 }
 
 /// A byte stream a connection is served over.
@@ -38,17 +61,31 @@ pub(crate) trait Transport: Read + Write {
     /// Protocol-level goodbye before the server closes: TLS `close_notify`,
     /// so the client sees a clean end rather than a truncation. Best effort.
     fn close_notify(&mut self) {}
+
+    /// The plain socket, if there is no protocol layer on top of it (what a
+    /// `CONNECT` tunnel needs); otherwise the transport back.
+    fn into_plain(self) -> Result<Socket, Self>
+    where
+        Self: Sized;
 }
 
-impl Transport for TcpStream {
+impl Transport for Socket {
     fn tcp(&self) -> &TcpStream {
-        self
+        &self.0
+    }
+
+    fn into_plain(self) -> Result<Socket, Self> {
+        Ok(self)
     }
 }
 
-impl Transport for StreamOwned<ServerConnection, TcpStream> {
+impl Transport for StreamOwned<ServerConnection, Socket> {
     fn tcp(&self) -> &TcpStream {
-        &self.sock
+        &self.sock.0
+    }
+
+    fn into_plain(self) -> Result<Socket, Self> {
+        Err(self)
     }
 
     fn close_notify(&mut self) {
@@ -129,25 +166,30 @@ impl<S: Transport> Connection<S> {
             .is_ok()
     }
 
-    /// Answers, then closes without resetting the connection: closing with
-    /// unread input makes the kernel send RST, which can destroy the response
-    /// before the client reads it.
+    /// Answers, then closes without resetting the connection.
     fn send_and_close(mut self, response: &Response) {
         if self.send(response, true) {
-            self.stream.close_notify();
-            let _ = self.stream.tcp().shutdown(Shutdown::Write);
-            let _ = self
-                .stream
-                .tcp()
-                .set_read_timeout(Some(Duration::from_millis(500)));
-            let mut sink = [0u8; 16 * 1024];
-            let mut drained = 0usize;
-            while drained < 4 * 1024 * 1024 {
-                match self.stream.read(&mut sink) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => drained += n,
-                }
-            }
+            close_gracefully(&mut self.stream);
+        }
+    }
+}
+
+/// Closes without resetting the connection: closing with unread input makes
+/// the kernel send RST, which can destroy a response before the client reads
+/// it. So: `close_notify` (TLS), FIN, then read and drop what still arrives
+/// (at most 500 ms, 4 MiB) before the caller drops the stream.
+pub(crate) fn close_gracefully<S: Transport>(stream: &mut S) {
+    stream.close_notify();
+    let _ = stream.tcp().shutdown(Shutdown::Write);
+    let _ = stream
+        .tcp()
+        .set_read_timeout(Some(Duration::from_millis(500)));
+    let mut sink = [0u8; 16 * 1024];
+    let mut drained = 0usize;
+    while drained < 4 * 1024 * 1024 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
         }
     }
 }
@@ -166,8 +208,8 @@ fn set_socket_options(stream: &TcpStream) {
 }
 
 /// Serves a plain HTTP connection.
-pub(crate) fn serve(stream: TcpStream, shared: &Shared) {
-    set_socket_options(&stream);
+pub(crate) fn serve(stream: Socket, shared: &Shared) {
+    set_socket_options(&stream.0);
     serve_requests(stream, shared);
 }
 
@@ -176,8 +218,8 @@ pub(crate) fn serve(stream: TcpStream, shared: &Shared) {
 /// same HTTP handling as [`serve`]. A failed handshake (the client rejected
 /// our certificate, spoke plain HTTP, went away or stayed silent) closes the
 /// connection and is counted.
-pub(crate) fn serve_tls(stream: TcpStream, config: Arc<ServerConfig>, shared: &Shared) {
-    set_socket_options(&stream);
+pub(crate) fn serve_tls(stream: Socket, config: Arc<ServerConfig>, shared: &Shared) {
+    set_socket_options(&stream.0);
     let handshake_failed = || {
         shared.tls_handshakes_failed.fetch_add(1, Ordering::SeqCst);
     };
@@ -228,17 +270,30 @@ fn serve_requests<S: Transport>(stream: S, shared: &Shared) {
         let Ok(body_len) = req.content_length() else {
             return conn.send_and_close(&stand_in_error(400, "invalid Content-Length"));
         };
-        let response = if body_len > MAX_BODY_BYTES {
+        let reply = if body_len > MAX_BODY_BYTES {
             if !conn.discard_body(body_len) {
                 return;
             }
-            stand_in_error(413, "request body too large")
+            stand_in_error(413, "request body too large").into()
         } else {
             // Fits in usize: at most MAX_BODY_BYTES.
             let Some(body) = conn.read_body(body_len as usize) else {
                 return;
             };
             router::handle(shared, &req, &body)
+        };
+        let response = match reply {
+            Reply::Respond(response) => response,
+            // Whatever the client pipelined after this request is dropped.
+            Reply::Misbehave(what) => return misbehave::perform(conn.stream, what, shared),
+            Reply::Tunnel(port) => match conn.stream.into_plain() {
+                // Bytes the client sent after the CONNECT head go through the tunnel.
+                Ok(tcp) => return tunnel::run(tcp, conn.buf, port, shared),
+                Err(stream) => {
+                    conn.stream = stream;
+                    stand_in_error(501, "CONNECT is only served by a plain HTTP stand-in")
+                }
+            },
         };
         if req.wants_close() {
             return conn.send_and_close(&response);

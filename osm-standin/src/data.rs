@@ -53,3 +53,35 @@ pub const DOMAIN_NAME: &str = "tcc-demo-account";
 pub const IAM_USER: &str = "tcc-demo-user";
 /// The password of [`IAM_USER`].
 pub const IAM_PASSWORD: &str = "Demo-Passw0rd!";
+
+// --- Network scenarios (see `SCENARIOS` and `NETWORK_SCENARIOS`). ---
+
+/// Longest the `hang` and `slow-headers-then-stall` scenarios hold a
+/// connection (they also stop when the client closes or the stand-in is dropped).
+pub const HANG_MAX_SECS: u64 = 60;
+/// How long a `flaky-hang-<n>` failure holds the connection before closing it.
+pub const FLAKY_HANG_SECS: u64 = 5;
+/// Pause between two bytes of the `trickle` scenario.
+pub const TRICKLE_INTERVAL_MILLIS: u64 = 1000;
+/// `Content-Length` announced by `close-after-headers` and `truncated-body`.
+pub const TRUNCATED_DECLARED_LENGTH: u64 = 200;
+/// Body bytes `truncated-body` sends before closing: the start of the `ok` body.
+pub const TRUNCATED_SENT_BYTES: usize = 50;
+/// `Content-Length` announced by `endless-body`: 10 GiB.
+pub const ENDLESS_DECLARED_LENGTH: u64 = 10 * 1024 * 1024 * 1024;
+/// Most body bytes `endless-body` sends before closing: 256 MiB.
+pub const ENDLESS_MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// Number of `X-Filler-NNNN` fields in the `huge-headers` scenario; each line
+/// is 128 bytes with its CRLF, so together exactly [`HUGE_HEADERS_BYTES`].
+pub const HUGE_HEADERS_COUNT: usize = 1024;
+/// Size of the extra header lines of `huge-headers`: 128 KiB.
+pub const HUGE_HEADERS_BYTES: usize = 128 * 1024;
+/// The `malformed-json` body: complete, balanced, but not JSON (`,,`).
+pub const MALFORMED_JSON_BODY: &str =
+    r#"{"cc_email_info": {"user_id": "a",,}, "mc_email_infos": ["ops@example.com"]}"#;
+/// `Retry-After` of `throttled` and of `flaky-429-<n>` failures.
+pub const RETRY_AFTER_THROTTLED: &str = "1";
+/// `Retry-After` of `retry-after-429`.
+pub const RETRY_AFTER_429: &str = "2";
+/// `Retry-After` of `retry-after-huge`.
+pub const RETRY_AFTER_HUGE: &str = "3600";

@@ -157,8 +157,9 @@ pub(crate) const JSON: &str = "application/json;charset=UTF-8";
 #[derive(Debug, Clone)]
 pub(crate) struct Response {
     pub status: u16,
+    /// Empty: no `Content-Type` field.
     pub content_type: &'static str,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -170,6 +171,11 @@ impl Response {
             headers: Vec::new(),
             body: body.into(),
         }
+    }
+
+    /// No body and no `Content-Type`.
+    pub fn empty(status: u16) -> Response {
+        Response::new(status, "", Vec::new())
     }
 
     pub fn json(status: u16, value: &serde_json::Value) -> Response {
@@ -184,20 +190,29 @@ impl Response {
         )
     }
 
-    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
-        self.headers.push((name, value.into()));
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Response {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
-    pub fn write_to(&self, out: &mut impl Write, request_id: &str, close: bool) -> io::Result<()> {
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nX-Request-Id: {}\r\n",
-            self.status,
-            reason(self.status),
-            self.content_type,
-            self.body.len(),
-            request_id
-        );
+    /// The `Content-Length` the response announces for its own body: none
+    /// for 204 and 304, which never have a body (RFC 9110 8.6).
+    fn own_content_length(&self) -> Option<u64> {
+        (!matches!(self.status, 204 | 304)).then_some(self.body.len() as u64)
+    }
+
+    /// Status line and header fields, up to and including the blank line,
+    /// announcing `content_length` (no `Content-Length` field when `None`),
+    /// whatever the body really is: misbehaving scenarios lie about it.
+    pub fn head(&self, request_id: &str, close: bool, content_length: Option<u64>) -> String {
+        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        if !self.content_type.is_empty() {
+            head.push_str(&format!("Content-Type: {}\r\n", self.content_type));
+        }
+        if let Some(length) = content_length {
+            head.push_str(&format!("Content-Length: {length}\r\n"));
+        }
+        head.push_str(&format!("X-Request-Id: {request_id}\r\n"));
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -205,8 +220,26 @@ impl Response {
             head.push_str("Connection: close\r\n");
         }
         head.push_str("\r\n");
+        head
+    }
+
+    /// The whole response as it goes on the wire.
+    pub fn to_bytes(&self, request_id: &str, close: bool) -> Vec<u8> {
+        let mut bytes = self
+            .head(request_id, close, self.own_content_length())
+            .into_bytes();
+        if self.own_content_length().is_some() {
+            bytes.extend_from_slice(&self.body);
+        }
+        bytes
+    }
+
+    pub fn write_to(&self, out: &mut impl Write, request_id: &str, close: bool) -> io::Result<()> {
+        let head = self.head(request_id, close, self.own_content_length());
         out.write_all(head.as_bytes())?;
-        out.write_all(&self.body)?;
+        if self.own_content_length().is_some() {
+            out.write_all(&self.body)?;
+        }
         out.flush()
     }
 }
@@ -215,17 +248,32 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
         413 => "Content Too Large",
+        418 => "I'm a teapot",
+        422 => "Unprocessable Content",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         501 => "Not Implemented",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Unknown",
     }
 }

@@ -21,6 +21,41 @@
 //!
 //! [`Standin::start_tls`] serves the same over HTTPS (rustls, ring provider),
 //! with certificates from [`tls::TestCa`] or [`tls::TlsIdentity::self_signed`].
+//!
+//! # A hostile server too
+//!
+//! Besides the canned answers of [`SCENARIOS`], the stand-in misbehaves the
+//! way real networks and servers do, always after authenticating the request:
+//!
+//! | scenario | behaviour |
+//! |---|---|
+//! | `hang` | reads the request, never answers; holds the connection until the client closes, the stand-in is dropped, or [`data::HANG_MAX_SECS`] (60 s), then closes |
+//! | `trickle` | the `ok` response (with `Connection: close`), head and body, one byte per second, each flushed; then closes |
+//! | `slow-headers-then-stall` | the `ok` head (true `Content-Length`), then nothing; held like `hang`, then closed |
+//! | `close-after-headers` | the `ok` head with `Content-Length: 200`, no body, then a clean close |
+//! | `truncated-body` | `Content-Length: 200`, the first 50 bytes of the `ok` body, then a clean close |
+//! | `reset` | reads the request, then a TCP reset (`SO_LINGER` 0), no answer |
+//! | `close-without-answer` | reads the request, then a clean close (TLS: `close_notify`), no answer |
+//! | `endless-body` | `200`, JSON, `Content-Length: 10737418240`, then `[0,0,0,…` until the client closes, 256 MiB are sent, or the stand-in is dropped |
+//! | `huge-headers` | the `ok` response plus 1024 `X-Filler-NNNN` fields (128 KiB) |
+//! | `malformed-json` | `200` with [`data::MALFORMED_JSON_BODY`] |
+//! | `retry-after-429` / `retry-after-huge` | `429 APIGW.0308` with `Retry-After: 2` / `3600` |
+//! | `retry-after-date` | `429 APIGW.0308` with `Retry-After` an HTTP date 1 to 2 s ahead of the server clock |
+//! | `flaky-<what>-<n>` | the first `n` (1..=9) requests to this exact name fail as `what` says, later ones get the `ok` answer; `what` is `500` (OSM.0004), `502` (HTML), `503` (empty), `504` (HTML), `429` (APIGW.0308, `Retry-After: 1`), `close`, `reset` or `hang` (5 s, then close) |
+//! | `status-<code>` | `<code>` (200..=599), empty body, no `Content-Type` |
+//! | `redirect-<port>` | `302`, `Location: http://localhost:<port>/v2/servicerequest/carbon-copy-emails` |
+//! | `redirect-https-<port>` | `302`, `Location: https://127.0.0.1:<port>/v2/servicerequest/carbon-copy-emails` |
+//! | `redirect-same` | `302`, `Location: /scenario/ok/v2/servicerequest/carbon-copy-emails` |
+//!
+//! Requests are counted per scenario name ([`Standin::scenario_hits`]).
+//! Dropping a stand-in shuts down every connection it still has open, so
+//! nothing outlives it by more than a fraction of a second.
+//!
+//! As an HTTP proxy, the stand-in serves absolute-form requests
+//! (`GET http://host/path`) by their path, recording the raw target, and
+//! tunnels `CONNECT 127.0.0.1:<port>` / `CONNECT localhost:<port>` (plain
+//! stand-ins only; any other host gets 403). [`Standin::start_blackhole`]
+//! gives a port that accepts connections and never reads from them.
 
 pub mod aksk;
 mod auth;
@@ -29,17 +64,20 @@ mod connection;
 pub mod data;
 mod http;
 mod iam;
+mod misbehave;
 mod request_id;
 mod router;
 mod scenarios;
 pub mod tls;
+mod tunnel;
 
-pub use scenarios::SCENARIOS;
+pub use clock::format_http_date;
+pub use scenarios::{is_scenario, FLAKY_FAILURES, NETWORK_SCENARIOS, SCENARIOS};
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
@@ -239,6 +277,12 @@ pub(crate) struct Shared {
     pub config: StandinConfig,
     stop: AtomicBool,
     accepted: AtomicUsize,
+    /// Client connections being served, to shut them down on drop.
+    open: Mutex<OpenConnections>,
+    /// Requests that reached each scenario, by name.
+    scenario_hits: Mutex<HashMap<String, usize>>,
+    /// `CONNECT` tunnels established.
+    pub connect_tunnels: AtomicUsize,
     pub tls_handshakes_failed: AtomicUsize,
     requests: Mutex<Vec<RecordedRequest>>,
     /// IAM-issued tokens by value.
@@ -250,9 +294,61 @@ pub(crate) struct Shared {
     pub iam_domain_requests: AtomicUsize,
 }
 
+#[derive(Default)]
+struct OpenConnections {
+    next_id: u64,
+    /// Each open connection's socket (shared, not a second descriptor).
+    streams: HashMap<u64, Arc<TcpStream>>,
+}
+
+/// Keeps a connection in [`Shared::open`] while it is served.
+struct OpenGuard {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.shared.open_connections().streams.remove(&self.id);
+    }
+}
+
 impl Shared {
     pub fn is_stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
+    }
+
+    fn open_connections(&self) -> MutexGuard<'_, OpenConnections> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a connection to be served; `None` once the stand-in is
+    /// stopping (checked under the lock [`Standin::drop`] shuts down under,
+    /// so no connection escapes the shutdown).
+    fn register(self: &Arc<Self>, stream: &Arc<TcpStream>) -> Option<OpenGuard> {
+        let mut open = self.open_connections();
+        if self.is_stopping() {
+            return None;
+        }
+        let id = open.next_id;
+        open.next_id += 1;
+        open.streams.insert(id, Arc::clone(stream));
+        Some(OpenGuard {
+            shared: Arc::clone(self),
+            id,
+        })
+    }
+
+    fn scenario_hits(&self) -> MutexGuard<'_, HashMap<String, usize>> {
+        self.scenario_hits.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts a request that reached scenario `name`; returns its number (1 for the first).
+    pub fn count_scenario_hit(&self, name: &str) -> usize {
+        let mut hits = self.scenario_hits();
+        let count = hits.entry(name.to_owned()).or_insert(0);
+        *count += 1;
+        *count
     }
 
     /// A panicking test thread must not make every later call panic too.
@@ -287,7 +383,8 @@ impl Shared {
     }
 }
 
-/// A running stand-in; dropping it stops the server.
+/// A running stand-in; dropping it stops the server and shuts down every
+/// connection it still has open (hanging, trickling, tunnelling or idle).
 pub struct Standin {
     shared: Arc<Shared>,
     addr: SocketAddr,
@@ -335,6 +432,9 @@ impl Standin {
             config,
             stop: AtomicBool::new(false),
             accepted: AtomicUsize::new(0),
+            open: Mutex::new(OpenConnections::default()),
+            scenario_hits: Mutex::new(HashMap::new()),
+            connect_tunnels: AtomicUsize::new(0),
             tls_handshakes_failed: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
             tokens: Mutex::new(HashMap::new()),
@@ -402,6 +502,47 @@ impl Standin {
 
     pub fn connections_accepted(&self) -> usize {
         self.shared.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Client connections open right now: accepted and not yet closed by
+    /// the stand-in. A connection the client closes is noticed at once while
+    /// the stand-in waits for a request or hangs, at the next write while it
+    /// sends (e.g. `endless-body`, `trickle`).
+    pub fn open_connections(&self) -> usize {
+        self.shared.open_connections().streams.len()
+    }
+
+    /// Waits until [`Standin::open_connections`] is at most `at_most`, or
+    /// `timeout` passed; returns the count then.
+    pub fn wait_open_connections_at_most(&self, at_most: usize, timeout: Duration) -> usize {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let open = self.open_connections();
+            if open <= at_most || Instant::now() >= deadline {
+                return open;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Requests that reached scenario `name` (exactly as in the path; the
+    /// unprefixed API path counts as `ok`): authenticated, valid headers.
+    /// Requests rejected by the gateway checks are not counted, so they do
+    /// not use up a `flaky-*` scenario's failures.
+    pub fn scenario_hits(&self, name: &str) -> usize {
+        self.shared.scenario_hits().get(name).copied().unwrap_or(0)
+    }
+
+    /// `CONNECT` tunnels established (answered `200 Connection established`).
+    pub fn connect_tunnels(&self) -> usize {
+        self.shared.connect_tunnels.load(Ordering::SeqCst)
+    }
+
+    /// A port on 127.0.0.1 that accepts TCP connections and never reads from
+    /// or answers them. Each connection is held until the [`Blackhole`] is
+    /// dropped or for [`data::HANG_MAX_SECS`] (60 s), whichever is first.
+    pub fn start_blackhole() -> io::Result<Blackhole> {
+        Blackhole::start()
     }
 
     /// Connections whose TLS handshake failed: the client rejected our
@@ -478,6 +619,11 @@ impl fmt::Debug for Standin {
 impl Drop for Standin {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
+        // Wakes every connection thread blocked in a read or write (hangs,
+        // stalls, keep-alive waits, tunnels): each sees EOF or an error and ends.
+        for stream in self.shared.open_connections().streams.values() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
         // accept() has no timeout: a connection of our own wakes it up to see the flag.
         let woke =
             TcpStream::connect_timeout(&client_addr(self.addr), Duration::from_secs(2)).is_ok();
@@ -511,19 +657,117 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<Serve
         match stream {
             Ok(stream) => {
                 shared.accepted.fetch_add(1, Ordering::SeqCst);
+                let stream = Arc::new(stream);
+                // None: stopping; dropping the stream closes it.
+                let Some(guard) = shared.register(&stream) else {
+                    continue;
+                };
+                let stream = connection::Socket(stream);
                 let conn_shared = Arc::clone(&shared);
                 let conn_tls = tls.clone();
                 // If no thread can be made, dropping the stream closes it: the client sees an error.
                 // The TLS handshake happens on the connection's thread, never here.
                 let _ = thread::Builder::new()
                     .name("osm-standin-conn".to_owned())
-                    .spawn(move || match conn_tls {
-                        Some(config) => connection::serve_tls(stream, config, &conn_shared),
-                        None => connection::serve(stream, &conn_shared),
+                    .spawn(move || {
+                        match conn_tls {
+                            Some(config) => connection::serve_tls(stream, config, &conn_shared),
+                            None => connection::serve(stream, &conn_shared),
+                        }
+                        // Off the list, then the socket closes (the list held the last reference).
+                        drop(guard);
                     });
             }
             // E.g. out of file descriptors: back off rather than spin.
             Err(_) => thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+/// A port that accepts TCP connections and never reads from or answers them
+/// ([`Standin::start_blackhole`]); dropping it closes them and the port.
+pub struct Blackhole {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    accepted: Arc<AtomicUsize>,
+    held: Arc<AtomicUsize>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Blackhole {
+    /// How often the accept loop looks for new connections, expired ones
+    /// and the stop flag.
+    const POLL: Duration = Duration::from_millis(10);
+
+    fn start() -> io::Result<Blackhole> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(AtomicUsize::new(0));
+        let (loop_stop, loop_accepted, loop_held) =
+            (Arc::clone(&stop), Arc::clone(&accepted), Arc::clone(&held));
+        let thread = thread::Builder::new()
+            .name("osm-standin-blackhole".to_owned())
+            .spawn(move || {
+                let max_hold = Duration::from_secs(data::HANG_MAX_SECS);
+                let mut streams: Vec<(Instant, TcpStream)> = Vec::new();
+                while !loop_stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            loop_accepted.fetch_add(1, Ordering::SeqCst);
+                            streams.push((Instant::now(), stream));
+                        }
+                        Err(_) => thread::sleep(Blackhole::POLL),
+                    }
+                    streams.retain(|(since, _)| since.elapsed() < max_hold);
+                    loop_held.store(streams.len(), Ordering::SeqCst);
+                }
+            })?;
+        Ok(Blackhole {
+            addr,
+            stop,
+            accepted,
+            held,
+            thread: Some(thread),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Connections accepted so far.
+    pub fn connections_accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Connections held right now (accepted, not yet expired).
+    pub fn open_connections(&self) -> usize {
+        self.held.load(Ordering::SeqCst)
+    }
+}
+
+impl fmt::Debug for Blackhole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Blackhole")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl Drop for Blackhole {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // The loop polls: it ends within a few milliseconds, dropping (closing) what it held.
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -536,6 +780,7 @@ mod tests {
     fn standin_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Standin>();
+        assert_send_sync::<Blackhole>();
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use osm_standin::{data, AccessKey, Standin, StandinConfig, SCENARIOS};
+use osm_standin::{data, AccessKey, Standin, StandinConfig, NETWORK_SCENARIOS, SCENARIOS};
 
 const USAGE: &str = "\
 usage: osm-standin [--port N] [--token T] [--ak AK] [--sk SK] [--domain-id ID]
@@ -33,7 +33,13 @@ Routes: GET /v2/servicerequest/carbon-copy-emails (scenario ok),
         GET /scenario/<name>/v2/servicerequest/carbon-copy-emails,
         POST /v3/auth/tokens (IAM password token, domain scope),
         GET /v3/auth/domains (IAM domain lookup, AK/SK signed),
-        GET /_standin/requests (recorded requests, JSON).";
+        GET /_standin/requests (recorded requests, JSON),
+        GET http://<any host>/<any of the above> (as a proxy: routed by the path),
+        CONNECT 127.0.0.1:<port> or localhost:<port> (tunnel; other hosts: 403).";
+
+const FAMILIES: &str = "\
+flaky-<what>-<n> (what: 500 502 503 504 429 close reset hang; n: 1..9),
+               status-<code> (200..599), redirect-<port>, redirect-https-<port>";
 
 #[derive(Debug)]
 struct Options {
@@ -167,7 +173,11 @@ fn main() -> ExitCode {
     };
     let options = match command {
         Command::Help => {
-            println!("{USAGE}\n\nScenarios: {}", SCENARIOS.join(", "));
+            println!(
+                "{USAGE}\n\nScenarios: {}\nNetwork scenarios: {}\nFamilies: {FAMILIES}",
+                SCENARIOS.join(", "),
+                NETWORK_SCENARIOS.join(", ")
+            );
             return ExitCode::SUCCESS;
         }
         Command::Run(options) => options,

@@ -1,13 +1,32 @@
-//! Request → response: recording, routing, the gateway's checks (auth,
-//! header rules), then the scenario; or one of the IAM routes.
+//! Request → reply: recording, routing, the gateway's checks (auth, header
+//! rules), then the scenario; or one of the IAM routes; or a proxy's
+//! `CONNECT`.
 
 use serde_json::json;
 
 use crate::auth::{self, Service};
 use crate::http::{RequestHead, Response};
+use crate::misbehave::Misbehaviour;
 use crate::{iam, scenarios, RecordedRequest, Shared};
 
-const API_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
+/// What the connection does with a request.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// Send this response (keep-alive rules apply).
+    Respond(Response),
+    /// Misbehave as a network scenario asks; the connection ends after it.
+    Misbehave(Misbehaviour),
+    /// Answer `200 Connection established` and tunnel to `127.0.0.1:<port>`.
+    Tunnel(u16),
+}
+
+impl From<Response> for Reply {
+    fn from(response: Response) -> Reply {
+        Reply::Respond(response)
+    }
+}
+
+pub(crate) const API_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
 const SCENARIO_PREFIX: &str = "/scenario/";
 const CONTROL_PREFIX: &str = "/_standin/";
 const IAM_TOKENS_PATH: &str = "/v3/auth/tokens";
@@ -104,7 +123,39 @@ fn recorded_requests_json(shared: &Shared) -> Response {
     Response::json(200, &serde_json::Value::Array(list))
 }
 
-pub(crate) fn handle(shared: &Shared, req: &RequestHead, body: &[u8]) -> Response {
+/// Where a `CONNECT host:port` may go: only this machine, by address or by
+/// the name `localhost` (never resolved: always 127.0.0.1).
+fn connect_target(target: &str) -> Result<u16, Response> {
+    let Some((host, port)) = target.rsplit_once(':') else {
+        return Err(Response::error(
+            400,
+            "STANDIN.0001",
+            "CONNECT needs host:port",
+        ));
+    };
+    let port = port
+        .parse::<u16>()
+        .ok()
+        .filter(|&p| p != 0 && port.bytes().all(|b| b.is_ascii_digit()));
+    let Some(port) = port else {
+        return Err(Response::error(
+            400,
+            "STANDIN.0001",
+            "CONNECT needs host:port",
+        ));
+    };
+    if host == "127.0.0.1" || host.eq_ignore_ascii_case("localhost") {
+        Ok(port)
+    } else {
+        Err(Response::error(
+            403,
+            "STANDIN.0002",
+            "the stand-in only tunnels to 127.0.0.1 and localhost",
+        ))
+    }
+}
+
+pub(crate) fn handle(shared: &Shared, req: &RequestHead, body: &[u8]) -> Reply {
     let path = path_of(&req.target);
     // Recorded before answering, so a test that has its response also sees the record.
     if !path.starts_with(CONTROL_PREFIX) {
@@ -116,24 +167,33 @@ pub(crate) fn handle(shared: &Shared, req: &RequestHead, body: &[u8]) -> Respons
         });
     }
 
+    // A proxy's tunnel: no gateway in front of it.
+    if req.method == "CONNECT" {
+        return match connect_target(&req.target) {
+            Ok(port) => Reply::Tunnel(port),
+            Err(response) => response.into(),
+        };
+    }
+
     let scenario = match route(&req.method, path) {
-        Route::NotFound => return not_found(),
-        Route::RecordedRequests => return recorded_requests_json(shared),
-        Route::IamTokens => return iam::issue_token(shared, body),
-        Route::IamDomains => return iam::list_domains(shared, req, body),
+        Route::NotFound => return not_found().into(),
+        Route::RecordedRequests => return recorded_requests_json(shared).into(),
+        Route::IamTokens => return iam::issue_token(shared, body).into(),
+        Route::IamDomains => return iam::list_domains(shared, req, body).into(),
         Route::Api(name) => name,
     };
-    if !scenarios::SCENARIOS.contains(&scenario) {
-        return not_found();
+    if !scenarios::is_scenario(scenario) {
+        return not_found().into();
     }
     // The gateway authenticates before OSM sees the request.
     if let Err(response) = auth::authenticate(shared, req, body, Service::Global) {
-        return response;
+        return response.into();
     }
     if !headers_valid(req) {
-        return Response::error(400, "OSM.0001", "parameter check failed");
+        return Response::error(400, "OSM.0001", "parameter check failed").into();
     }
-    scenarios::respond(scenario).unwrap_or_else(not_found)
+    let hit = shared.count_scenario_hit(scenario);
+    scenarios::respond(scenario, hit, shared.now_micros()).unwrap_or_else(|| not_found().into())
 }
 
 #[cfg(test)]
@@ -172,6 +232,28 @@ mod tests {
             route("GET", "/_standin/requests"),
             Route::RecordedRequests
         ));
+    }
+
+    #[test]
+    fn connect_targets() {
+        assert_eq!(connect_target("127.0.0.1:443").unwrap(), 443);
+        assert_eq!(connect_target("LocalHost:8080").unwrap(), 8080);
+        for (target, status) in [
+            ("example.com:443", 403),
+            ("127.0.0.2:443", 403),
+            ("[::1]:443", 403),
+            ("localhost.example.com:443", 403),
+            ("127.0.0.1", 400),
+            ("127.0.0.1:0", 400),
+            ("127.0.0.1:+80", 400),
+            ("127.0.0.1:70000", 400),
+        ] {
+            assert_eq!(
+                connect_target(target).unwrap_err().status,
+                status,
+                "{target}"
+            );
+        }
     }
 
     #[test]

@@ -1,12 +1,28 @@
-//! Scenario name → canned response. Each scenario reproduces one thing a real
-//! OSM endpoint (or something in front of it) can send back.
+//! Scenario name → what the stand-in does. Each scenario reproduces one
+//! thing a real OSM endpoint (or something in front of it, or the network in
+//! between) can do.
+//!
+//! Three kinds:
+//! - [`SCENARIOS`]: fixed names answered at once with one complete response
+//!   (safe to loop over);
+//! - [`NETWORK_SCENARIOS`]: fixed names that misbehave on the connection
+//!   (hang, trickle, truncate, reset, ...); see `misbehave.rs`;
+//! - families with a parameter in the name: `flaky-<what>-<n>` (what in
+//!   [`FLAKY_FAILURES`], n in 1..=9), `status-<code>` (200..=599),
+//!   `redirect-<port>` and `redirect-https-<port>` (port 1..=65535, written
+//!   without leading zeros).
+
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use crate::data::*;
-use crate::http::Response;
+use crate::http::{Response, JSON};
+use crate::misbehave::Misbehaviour;
+use crate::router::{Reply, API_PATH};
 
-/// Every scenario name, reachable at `/scenario/<name>/v2/servicerequest/carbon-copy-emails`.
+/// Fixed-name scenarios answered with one complete response, reachable at
+/// `/scenario/<name>/v2/servicerequest/carbon-copy-emails`.
 pub const SCENARIOS: &[&str] = &[
     "ok",
     "array",
@@ -29,7 +45,86 @@ pub const SCENARIOS: &[&str] = &[
     "truncated-json",
     "wrong-type",
     "huge",
+    "huge-headers",
+    "malformed-json",
+    "retry-after-429",
+    "retry-after-date",
+    "retry-after-huge",
+    "redirect-same",
 ];
+
+/// Fixed-name scenarios that misbehave on the connection instead of (or
+/// while) answering. Each one ends by itself: see the crate documentation.
+pub const NETWORK_SCENARIOS: &[&str] = &[
+    "hang",
+    "trickle",
+    "slow-headers-then-stall",
+    "close-after-headers",
+    "truncated-body",
+    "reset",
+    "close-without-answer",
+    "endless-body",
+];
+
+/// The `<what>` of `flaky-<what>-<n>`.
+pub const FLAKY_FAILURES: &[&str] = &["500", "502", "503", "504", "429", "close", "reset", "hang"];
+
+/// Whether `name` is a scenario of any kind (fixed or from a family).
+pub fn is_scenario(name: &str) -> bool {
+    parse(name).is_some()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario<'a> {
+    /// One of [`SCENARIOS`].
+    Canned(&'a str),
+    /// One of [`NETWORK_SCENARIOS`].
+    Network(&'a str),
+    /// `flaky-<failure>-<times>`.
+    Flaky { failure: &'a str, times: usize },
+    /// `status-<code>`.
+    Status(u16),
+    /// `redirect-<port>` / `redirect-https-<port>`.
+    Redirect { https: bool, port: u16 },
+}
+
+/// A decimal number written without sign or leading zeros.
+fn canonical_number(text: &str) -> Option<u32> {
+    let n: u32 = text.parse().ok()?;
+    (text.bytes().all(|b| b.is_ascii_digit()) && n.to_string() == text).then_some(n)
+}
+
+fn parse(name: &str) -> Option<Scenario<'_>> {
+    if SCENARIOS.contains(&name) {
+        return Some(Scenario::Canned(name));
+    }
+    if NETWORK_SCENARIOS.contains(&name) {
+        return Some(Scenario::Network(name));
+    }
+    if let Some(rest) = name.strip_prefix("flaky-") {
+        let (failure, times) = rest.rsplit_once('-')?;
+        let times = canonical_number(times).filter(|t| (1..=9).contains(t))?;
+        return FLAKY_FAILURES
+            .contains(&failure)
+            .then_some(Scenario::Flaky {
+                failure,
+                times: times as usize,
+            });
+    }
+    if let Some(code) = name.strip_prefix("status-") {
+        let code = canonical_number(code).filter(|c| (200..=599).contains(c))?;
+        return Some(Scenario::Status(code as u16));
+    }
+    if let Some(rest) = name.strip_prefix("redirect-") {
+        let (https, port) = match rest.strip_prefix("https-") {
+            Some(port) => (true, port),
+            None => (false, rest),
+        };
+        let port = canonical_number(port).and_then(|p| u16::try_from(p).ok())?;
+        return (port != 0).then_some(Scenario::Redirect { https, port });
+    }
+    None
+}
 
 fn record() -> Value {
     json!({ "user_id": USER_ID, "customer_id": CUSTOMER_ID, "cc_email": CC_EMAIL })
@@ -39,8 +134,117 @@ fn ok_body() -> Value {
     json!({ "cc_email_info": record(), "mc_email_infos": ADDRESSES })
 }
 
-/// Response for a known scenario name, `None` for an unknown one.
-pub(crate) fn respond(name: &str) -> Option<Response> {
+fn ok_response() -> Response {
+    Response::json(200, &ok_body())
+}
+
+fn throttled(retry_after: &str) -> Response {
+    Response::error(
+        429,
+        "APIGW.0308",
+        "The throttling threshold has been reached",
+    )
+    .with_header("Retry-After", retry_after)
+}
+
+fn html_502() -> Response {
+    Response::new(
+        502,
+        "text/html",
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+    )
+}
+
+fn html_504() -> Response {
+    Response::new(
+        504,
+        "text/html",
+        "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n",
+    )
+}
+
+fn empty_503() -> Response {
+    Response::new(503, JSON, Vec::new())
+}
+
+fn redirect(location: String) -> Response {
+    Response::empty(302).with_header("Location", location)
+}
+
+/// The `huge-headers` fields: `X-Filler-0000: aaa…` lines of 128 bytes each.
+fn filler_headers() -> Vec<(String, String)> {
+    (0..HUGE_HEADERS_COUNT)
+        .map(|i| {
+            let name = format!("X-Filler-{i:04}");
+            // name + ": " + value + CRLF = 128 bytes.
+            let value = "a".repeat(HUGE_HEADERS_BYTES / HUGE_HEADERS_COUNT - name.len() - 4);
+            (name, value)
+        })
+        .collect()
+}
+
+/// `Retry-After` date of `retry-after-date`: the server clock rounded up to
+/// the next whole second, plus one second, so 1 to 2 s ahead.
+fn retry_after_date(now_micros: i64) -> String {
+    let now_secs_ceil = now_micros.div_euclid(1_000_000) + 1;
+    crate::clock::format_http_date(now_secs_ceil + 1)
+}
+
+/// What the stand-in does for scenario `name`, `None` if there is no such
+/// scenario. `hit` is the number of this request among those that reached
+/// the scenario (1 for the first); `now_micros` the server clock.
+pub(crate) fn respond(name: &str, hit: usize, now_micros: i64) -> Option<Reply> {
+    let reply = match parse(name)? {
+        Scenario::Canned(name) => Reply::Respond(canned(name, now_micros)?),
+        Scenario::Network(name) => Reply::Misbehave(network(name)?),
+        Scenario::Flaky { failure, times } if hit <= times => flaky_failure(failure)?,
+        Scenario::Flaky { .. } => Reply::Respond(ok_response()),
+        Scenario::Status(code) => Reply::Respond(Response::empty(code)),
+        Scenario::Redirect { https: false, port } => {
+            Reply::Respond(redirect(format!("http://localhost:{port}{API_PATH}")))
+        }
+        Scenario::Redirect { https: true, port } => {
+            Reply::Respond(redirect(format!("https://127.0.0.1:{port}{API_PATH}")))
+        }
+    };
+    Some(reply)
+}
+
+fn network(name: &str) -> Option<Misbehaviour> {
+    let truncated = |body_bytes| Misbehaviour::HeadThenClose {
+        response: ok_response(),
+        content_length: TRUNCATED_DECLARED_LENGTH,
+        body_bytes,
+    };
+    Some(match name {
+        "hang" => Misbehaviour::Hang(Duration::from_secs(HANG_MAX_SECS)),
+        "trickle" => Misbehaviour::Trickle(ok_response()),
+        "slow-headers-then-stall" => Misbehaviour::HeadThenStall(ok_response()),
+        "close-after-headers" => truncated(0),
+        "truncated-body" => truncated(TRUNCATED_SENT_BYTES),
+        "reset" => Misbehaviour::Reset,
+        "close-without-answer" => Misbehaviour::CloseWithoutAnswer,
+        "endless-body" => Misbehaviour::EndlessBody,
+        _ => return None,
+    })
+}
+
+fn flaky_failure(failure: &str) -> Option<Reply> {
+    Some(match failure {
+        "500" => Reply::Respond(Response::error(500, "OSM.0004", "internal error")),
+        "502" => Reply::Respond(html_502()),
+        "503" => Reply::Respond(empty_503()),
+        "504" => Reply::Respond(html_504()),
+        "429" => Reply::Respond(throttled(RETRY_AFTER_THROTTLED)),
+        "close" => Reply::Misbehave(Misbehaviour::CloseWithoutAnswer),
+        "reset" => Reply::Misbehave(Misbehaviour::Reset),
+        "hang" => Reply::Misbehave(Misbehaviour::Hang(Duration::from_secs(FLAKY_HANG_SECS))),
+        _ => return None,
+    })
+}
+
+/// Response of one of [`SCENARIOS`].
+fn canned(name: &str, now_micros: i64) -> Option<Response> {
     let ok = |body: Value| Response::json(200, &body);
     let response = match name {
         "ok" => ok(ok_body()),
@@ -92,24 +296,19 @@ pub(crate) fn respond(name: &str) -> Option<Response> {
         "bad-request" => Response::error(400, "OSM.0001", "parameter check failed"),
         "forbidden" => Response::error(403, "OSM.0003", "forbidden"),
         "internal-error" => Response::error(500, "OSM.0004", "internal error"),
-        "throttled" => Response::error(429, "APIGW.0308", "The throttling threshold has been reached")
-            .with_header("Retry-After", "1"),
+        "throttled" => throttled(RETRY_AFTER_THROTTLED),
         // IAM's own error shape, different from OSM's.
         "iam-style-error" => Response::json(
             401,
             &json!({ "error": { "code": "IAM.0001", "message": "The request you have made requires authentication." } }),
         ),
-        "html-502" => Response::new(
-            502,
-            "text/html",
-            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
-        ),
-        "empty-503" => Response::new(503, crate::http::JSON, Vec::new()),
+        "html-502" => html_502(),
+        "empty-503" => empty_503(),
         "not-json" => Response::new(200, "text/plain", "OK"),
         "truncated-json" => {
             let full = ok_body().to_string();
             // The ok body is ASCII, so any byte index is a char boundary.
-            Response::new(200, crate::http::JSON, &full.as_bytes()[..full.len() / 2])
+            Response::new(200, JSON, &full.as_bytes()[..full.len() / 2])
         }
         "wrong-type" => ok(json!({
             "cc_email_info": { "user_id": "x", "customer_id": "y", "cc_email": "z" },
@@ -121,6 +320,16 @@ pub(crate) fn respond(name: &str) -> Option<Response> {
             "cc_email_info": record(),
             "mc_email_infos": ADDRESSES,
         })),
+        "huge-headers" => {
+            let mut response = ok_response();
+            response.headers = filler_headers();
+            response
+        }
+        "malformed-json" => Response::new(200, JSON, MALFORMED_JSON_BODY),
+        "retry-after-429" => throttled(RETRY_AFTER_429),
+        "retry-after-date" => throttled(&retry_after_date(now_micros)),
+        "retry-after-huge" => throttled(RETRY_AFTER_HUGE),
+        "redirect-same" => redirect(format!("/scenario/ok{API_PATH}")),
         _ => return None,
     };
     Some(response)
@@ -130,19 +339,130 @@ pub(crate) fn respond(name: &str) -> Option<Response> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_listed_scenario_has_a_response_and_others_do_not() {
-        for name in SCENARIOS {
-            assert!(respond(name).is_some(), "{name}");
+    fn response(name: &str, hit: usize) -> Response {
+        match respond(name, hit, 0) {
+            Some(Reply::Respond(response)) => response,
+            _ => panic!("{name} is not a plain response"),
         }
-        assert!(respond("nope").is_none());
-        assert!(respond("").is_none());
+    }
+
+    fn misbehaviour(name: &str, hit: usize) -> Misbehaviour {
+        match respond(name, hit, 0) {
+            Some(Reply::Misbehave(m)) => m,
+            _ => panic!("{name} does not misbehave"),
+        }
+    }
+
+    #[test]
+    fn every_listed_scenario_has_a_reply_and_others_do_not() {
+        for name in SCENARIOS {
+            response(name, 1);
+            assert!(is_scenario(name));
+        }
+        for name in NETWORK_SCENARIOS {
+            misbehaviour(name, 1);
+            assert!(is_scenario(name));
+        }
+        for name in [
+            "nope",
+            "",
+            "flaky-500-0",
+            "flaky-500-10",
+            "flaky-500-01",
+            "flaky-404-1",
+            "flaky-500",
+            "flaky--1",
+            "status-199",
+            "status-600",
+            "status-0404",
+            "status-4044",
+            "status-+404",
+            "status-",
+            "redirect-0",
+            "redirect-65536",
+            "redirect-08080",
+            "redirect-",
+            "redirect-https-",
+            "redirect-https-x",
+        ] {
+            assert!(respond(name, 1, 0).is_none(), "{name}");
+            assert!(!is_scenario(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn families_parse() {
+        assert_eq!(
+            parse("flaky-close-3"),
+            Some(Scenario::Flaky {
+                failure: "close",
+                times: 3
+            })
+        );
+        assert_eq!(parse("status-418"), Some(Scenario::Status(418)));
+        assert_eq!(
+            parse("redirect-8080"),
+            Some(Scenario::Redirect {
+                https: false,
+                port: 8080
+            })
+        );
+        assert_eq!(
+            parse("redirect-https-65535"),
+            Some(Scenario::Redirect {
+                https: true,
+                port: 65535
+            })
+        );
+        for failure in FLAKY_FAILURES {
+            for n in 1..=9 {
+                assert!(is_scenario(&format!("flaky-{failure}-{n}")));
+            }
+        }
+    }
+
+    #[test]
+    fn flaky_fails_n_times_then_answers_ok() {
+        for hit in 1..=2 {
+            assert_eq!(response("flaky-503-2", hit).status, 503);
+            assert!(matches!(
+                misbehaviour("flaky-reset-2", hit),
+                Misbehaviour::Reset
+            ));
+        }
+        assert_eq!(response("flaky-503-2", 3).body, ok_response().body);
+        assert_eq!(response("flaky-reset-2", 3).status, 200);
     }
 
     #[test]
     fn truncated_json_is_half_of_a_valid_body() {
-        let body = respond("truncated-json").unwrap().body;
+        let body = response("truncated-json", 1).body;
         assert_eq!(body.len(), ok_body().to_string().len() / 2);
         assert!(serde_json::from_slice::<Value>(&body).is_err());
+    }
+
+    #[test]
+    fn filler_headers_add_up_to_128_kib() {
+        let total: usize = filler_headers()
+            .iter()
+            .map(|(n, v)| n.len() + 2 + v.len() + 2)
+            .sum();
+        assert_eq!(total, HUGE_HEADERS_BYTES);
+    }
+
+    #[test]
+    fn truncation_fits_the_ok_body() {
+        let len = ok_body().to_string().len();
+        assert!(TRUNCATED_SENT_BYTES < len && (len as u64) < TRUNCATED_DECLARED_LENGTH);
+    }
+
+    #[test]
+    fn retry_after_date_is_one_to_two_seconds_ahead() {
+        let at = 784_111_777_000_000;
+        assert_eq!(retry_after_date(at), "Sun, 06 Nov 1994 08:49:39 GMT");
+        assert_eq!(
+            retry_after_date(at + 999_999),
+            "Sun, 06 Nov 1994 08:49:39 GMT"
+        );
     }
 }

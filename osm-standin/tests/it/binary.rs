@@ -130,7 +130,10 @@ fn help_and_bad_arguments() {
     assert!(help.status.success());
     let text = String::from_utf8(help.stdout).unwrap();
     assert!(
-        text.contains("--port-file") && text.contains("array-two"),
+        text.contains("--port-file")
+            && text.contains("array-two")
+            && text.contains("endless-body")
+            && text.contains("flaky-<what>-<n>"),
         "{text}"
     );
 

@@ -221,3 +221,94 @@ pub fn assert_apigw_401(response: &RawResponse, reason: &str) {
         "{msg:?} should mention {reason:?}"
     );
 }
+
+/// Sends an authenticated GET of scenario `name` (keep-alive) on a fresh
+/// connection and returns the connection, unread.
+pub fn start_scenario(standin: &Standin, name: &str) -> BufReader<TcpStream> {
+    let mut conn = connect(standin);
+    let raw = format!(
+        "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Auth-Token: {TOKEN}\r\n\r\n",
+        scenario_target(name),
+        standin.port()
+    );
+    send(&mut conn, raw.as_bytes());
+    conn
+}
+
+/// Reads a response head: status and header fields, no body.
+pub fn read_head(reader: &mut impl BufRead) -> std::io::Result<RawResponse> {
+    let mut line = String::new();
+    if reader.read_line(&mut line)? == 0 {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    let mut parts = line.trim_end().splitn(3, ' ');
+    assert_eq!(parts.next(), Some("HTTP/1.1"), "status line {line:?}");
+    let status = parts.next().unwrap().parse().unwrap();
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let l = line.trim_end_matches(['\r', '\n']);
+        if l.is_empty() {
+            break;
+        }
+        let (name, value) = l.split_once(':').expect("header line");
+        headers.push((name.to_owned(), value.trim().to_owned()));
+    }
+    Ok(RawResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    })
+}
+
+/// How a connection ended for [`read_until_end`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// A clean close (FIN).
+    Eof,
+    /// A TCP reset.
+    Reset,
+    /// Still open when the time was up.
+    TimedOut,
+}
+
+/// Reads everything until the peer closes or `within` passed.
+pub fn read_until_end(reader: &mut BufReader<TcpStream>, within: Duration) -> (Vec<u8>, End) {
+    use std::io::ErrorKind::*;
+    let deadline = std::time::Instant::now() + within;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return (bytes, End::TimedOut);
+        }
+        reader.get_ref().set_read_timeout(Some(left)).unwrap();
+        match reader.read(&mut chunk) {
+            Ok(0) => return (bytes, End::Eof),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), WouldBlock | TimedOut | Interrupted) => {}
+            Err(e) if matches!(e.kind(), ConnectionReset | ConnectionAborted) => {
+                return (bytes, End::Reset)
+            }
+            Err(e) => panic!("read: {e}"),
+        }
+    }
+}
+
+/// Polls `condition` every 5 ms until it holds or `timeout` passed.
+pub fn wait_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if condition() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

@@ -3,10 +3,13 @@
 mod aksk_auth;
 mod binary;
 mod client;
+mod flaky;
 mod gateway;
 mod iam;
 mod keep_alive;
 mod lifecycle;
+mod network;
+mod proxy;
 mod recording;
 mod scenarios;
 mod signing;

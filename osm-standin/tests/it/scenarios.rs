@@ -1,7 +1,7 @@
 //! Each scenario's status, headers and body.
 
 use osm_standin::data::*;
-use osm_standin::{Standin, StandinConfig, SCENARIOS};
+use osm_standin::{format_http_date, Standin, StandinConfig, NETWORK_SCENARIOS, SCENARIOS};
 use serde_json::json;
 
 use crate::client::*;
@@ -31,6 +31,12 @@ const EXPECTED_STATUS: &[(&str, u16)] = &[
     ("truncated-json", 200),
     ("wrong-type", 200),
     ("huge", 200),
+    ("huge-headers", 200),
+    ("malformed-json", 200),
+    ("retry-after-429", 429),
+    ("retry-after-date", 429),
+    ("retry-after-huge", 429),
+    ("redirect-same", 302),
 ];
 
 fn fetch(standin: &Standin, name: &str) -> RawResponse {
@@ -60,7 +66,12 @@ fn every_scenario_returns_its_documented_status() {
             is_request_id(response.header("x-request-id").unwrap()),
             "{name}"
         );
-        assert!(response.header("content-type").is_some(), "{name}");
+        // Only the redirect has no type (nor a body).
+        assert_eq!(
+            response.header("content-type").is_some(),
+            *status != 302,
+            "{name}"
+        );
     }
 }
 
@@ -228,4 +239,145 @@ fn huge_is_valid_json_of_about_4_mib() {
     let body = response.json();
     assert_eq!(body["cc_email_info"], record());
     assert_eq!(body["mc_email_infos"], json!(ADDRESSES));
+}
+
+#[test]
+fn network_scenarios_are_not_in_the_safe_list() {
+    for name in NETWORK_SCENARIOS {
+        assert!(!SCENARIOS.contains(name), "{name}");
+        assert!(osm_standin::is_scenario(name));
+    }
+}
+
+#[test]
+fn huge_headers_are_128_kib_of_filler_before_the_normal_body() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    let response = fetch(&standin, "huge-headers");
+    let filler: Vec<&(String, String)> = response
+        .headers
+        .iter()
+        .filter(|(n, _)| n.starts_with("X-Filler-"))
+        .collect();
+    assert_eq!(filler.len(), HUGE_HEADERS_COUNT);
+    // Name, ": ", value, CRLF per line.
+    let bytes: usize = filler.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
+    assert_eq!(bytes, HUGE_HEADERS_BYTES);
+    assert_eq!(response.body, fetch(&standin, "ok").body);
+}
+
+#[test]
+fn malformed_json_is_not_json() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    let response = fetch(&standin, "malformed-json");
+    assert_eq!(response.header("content-type"), Some(JSON_TYPE));
+    assert_eq!(response.body, MALFORMED_JSON_BODY.as_bytes());
+    assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_err());
+}
+
+#[test]
+fn retry_after_values() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    let throttled = json!({
+        "error_code": "APIGW.0308",
+        "error_msg": "The throttling threshold has been reached",
+    });
+    for (name, retry_after) in [("retry-after-429", "2"), ("retry-after-huge", "3600")] {
+        let response = fetch(&standin, name);
+        assert_eq!(response.status, 429);
+        assert_eq!(response.header("retry-after"), Some(retry_after), "{name}");
+        assert_eq!(response.json(), throttled, "{name}");
+    }
+
+    let before = unix_now();
+    let response = fetch(&standin, "retry-after-date");
+    let after = unix_now();
+    assert_eq!(response.json(), throttled);
+    let date = response.header("retry-after").unwrap();
+    // 1 to 2 s ahead of the moment the stand-in answered.
+    let candidates: Vec<String> = (before + 1..=after + 2).map(format_http_date).collect();
+    assert!(
+        candidates.iter().any(|c| c == date),
+        "{date} not in {candidates:?}"
+    );
+    assert!(date.ends_with(" GMT") && date.len() == 29, "{date}");
+}
+
+#[test]
+fn status_scenarios_have_an_empty_body() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    for code in [200, 301, 400, 404, 408, 418, 451, 500, 599] {
+        let response = fetch(&standin, &format!("status-{code}"));
+        assert_eq!(response.status, code);
+        assert!(response.body.is_empty(), "{code}");
+        assert_eq!(response.header("content-length"), Some("0"), "{code}");
+        assert_eq!(response.header("content-type"), None, "{code}");
+        assert_eq!(response.header("location"), None, "{code}");
+    }
+
+    // 204 never has a body, so not even Content-Length: 0.
+    let mut conn = start_scenario(&standin, "status-204");
+    let head = read_head(&mut conn).unwrap();
+    assert_eq!(head.status, 204);
+    assert_eq!(head.header("content-length"), None);
+    // The connection stays usable.
+    send(
+        &mut conn,
+        format!("GET {API} HTTP/1.1\r\nX-Auth-Token: {TOKEN}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(read_response(&mut conn).unwrap().status, 200);
+
+    for name in [
+        "status-100",
+        "status-199",
+        "status-600",
+        "status-0404",
+        "status-40",
+    ] {
+        let response = fetch(&standin, name);
+        assert_eq!(response.status, 404, "{name}");
+        assert_eq!(response.json()["error_code"], "APIGW.0101", "{name}");
+    }
+}
+
+#[test]
+fn redirects_point_elsewhere_after_authentication() {
+    let standin = Standin::start(StandinConfig::default()).unwrap();
+    let cases = [
+        (
+            "redirect-8080",
+            "http://localhost:8080/v2/servicerequest/carbon-copy-emails",
+        ),
+        (
+            "redirect-https-8443",
+            "https://127.0.0.1:8443/v2/servicerequest/carbon-copy-emails",
+        ),
+        (
+            "redirect-same",
+            "/scenario/ok/v2/servicerequest/carbon-copy-emails",
+        ),
+    ];
+    for (name, location) in cases {
+        let response = fetch(&standin, name);
+        assert_eq!(response.status, 302, "{name}");
+        assert_eq!(response.header("location"), Some(location), "{name}");
+        assert!(response.body.is_empty(), "{name}");
+        // The gateway checks come first: no credentials, no redirect.
+        let anonymous = get(&standin, &scenario_target(name), &[]);
+        assert_eq!(anonymous.status, 401, "{name}");
+        assert_eq!(anonymous.header("location"), None, "{name}");
+    }
+
+    // Following the same-origin redirect lands on the ok answer.
+    let followed = get_authed(&standin, cases[2].1);
+    assert_eq!(followed.status, 200);
+    assert_eq!(followed.json()["cc_email_info"], record());
+
+    for name in [
+        "redirect-0",
+        "redirect-65536",
+        "redirect-https-",
+        "redirect-x",
+    ] {
+        assert_eq!(fetch(&standin, name).status, 404, "{name}");
+    }
 }

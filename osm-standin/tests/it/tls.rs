@@ -17,7 +17,7 @@ use rustls::{
 
 use crate::client::*;
 
-type TlsReader = BufReader<StreamOwned<ClientConnection, TcpStream>>;
+pub(crate) type TlsReader = BufReader<StreamOwned<ClientConnection, TcpStream>>;
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -40,13 +40,13 @@ fn client_config(
     Arc::new(config)
 }
 
-fn trusting(trusted_pem: &str) -> Arc<ClientConfig> {
+pub(crate) fn trusting(trusted_pem: &str) -> Arc<ClientConfig> {
     client_config(trusted_pem, rustls::ALL_VERSIONS)
 }
 
 /// Connects to the stand-in's port on 127.0.0.1, verifying the certificate
 /// for `server_name`, and completes the handshake.
-fn tls_connect(
+pub(crate) fn tls_connect(
     standin: &Standin,
     config: &Arc<ClientConfig>,
     server_name: &str,
@@ -101,7 +101,7 @@ fn assert_ok_body(response: &RawResponse) {
     assert_eq!(body["mc_email_infos"], serde_json::json!(data::ADDRESSES));
 }
 
-fn localhost_identity(ca: &TestCa) -> TlsIdentity {
+pub(crate) fn localhost_identity(ca: &TestCa) -> TlsIdentity {
     ca.server_identity(&["localhost", "127.0.0.1"])
 }
 
