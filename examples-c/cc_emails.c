@@ -18,6 +18,13 @@
  *   TCC_TIME_ZONE  e.g. GMT+8
  *   TCC_SITE       0 (China) or 1 (international)
  *   TCC_CA_FILE    PEM file of CA certificates to trust
+ *   TCC_TRUST_STORE  "bundled" (default) or "system" (SSL_CERT_FILE or the OS bundle)
+ *   TCC_CONNECT_TIMEOUT_MS, TCC_STALL_TIMEOUT_MS, TCC_TIMEOUT_MS
+ *                  connect timeout, longest silence, whole-call deadline
+ *   TCC_MAX_ATTEMPTS   attempts per request, 1 (no retries) to 10 (default 3)
+ *   TCC_MAX_REDIRECTS  same-origin redirects to follow, 0 (default) to 10
+ *   TCC_PROXY      an http:// proxy; without it https_proxy, http_proxy,
+ *                  ALL_PROXY and NO_PROXY apply as curl reads them
  *   TCC_OUTPUT     "json" to print the normalised JSON instead of text
  *
  * Exit status: 0 success, 1 the call failed, 2 bad configuration.
@@ -46,6 +53,8 @@ static void print_error(const char *what, tcc_result code)
         fprintf(stderr, "  error_msg:   %s\n", service_message);
     if (request_id != NULL)
         fprintf(stderr, "  request id:  %s\n", request_id);
+    if (tcc_last_error_attempts() > 1)
+        fprintf(stderr, "  attempts:    %u\n", (unsigned)tcc_last_error_attempts());
 }
 
 /*

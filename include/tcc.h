@@ -80,6 +80,12 @@ typedef struct tcc_options tcc_options;
 typedef uint32_t tcc_result;
 
 /**
+ * Which root certificates HTTPS servers are checked against; see
+ * `tcc_options_set_trust_store`.
+ */
+typedef uint32_t tcc_trust_store;
+
+/**
  * Success.
  */
 #define TCC_OK 0
@@ -98,12 +104,14 @@ typedef uint32_t tcc_result;
 #define TCC_ERR_CONFIG 2
 
 /**
- * Connecting, sending or receiving failed (DNS, refused, reset, closed).
+ * Connecting, sending or receiving failed (DNS, refused, reset, closed
+ * before the answer was complete), on every attempt made.
  */
 #define TCC_ERR_NETWORK 10
 
 /**
- * The connect timeout or the call's deadline passed.
+ * The call's deadline passed, or the last attempt hit the connect or stall
+ * timeout.
  */
 #define TCC_ERR_TIMEOUT 11
 
@@ -137,17 +145,20 @@ typedef uint32_t tcc_result;
 #define TCC_ERR_SERVICE 23
 
 /**
- * An unexpected HTTP status without an error body (e.g. a 3xx, a bare 404).
+ * An unexpected HTTP status without an error body (e.g. a bare 404), a
+ * redirect that was not followed (its `Location` is in the message), or a
+ * proxy that refused the tunnel with a 4xx.
  */
 #define TCC_ERR_HTTP 24
 
 /**
- * The response is not a valid answer: not JSON, truncated, wrong types.
+ * The response is not a valid answer: not JSON, truncated JSON, wrong
+ * types, or not even valid HTTP.
  */
 #define TCC_ERR_BAD_RESPONSE 30
 
 /**
- * The response body is larger than the configured limit.
+ * The response body or head is larger than the configured limit.
  */
 #define TCC_ERR_RESPONSE_TOO_LARGE 31
 
@@ -155,6 +166,20 @@ typedef uint32_t tcc_result;
  * A bug in tcc was caught before it could harm the process. Please report it.
  */
 #define TCC_ERR_INTERNAL 99
+
+/**
+ * The Mozilla roots bundled in tcc (the default): the same on every machine.
+ */
+#define TCC_TRUST_BUNDLED 1
+
+/**
+ * The operating system's PEM bundle: the file named by `SSL_CERT_FILE`,
+ * else the first that exists of `/etc/ssl/certs/ca-certificates.crt`,
+ * `/etc/pki/tls/certs/ca-bundle.crt`,
+ * `/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem`,
+ * `/etc/ssl/ca-bundle.pem`, `/etc/pki/tls/cacert.pem`, `/etc/ssl/cert.pem`.
+ */
+#define TCC_TRUST_SYSTEM 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -226,11 +251,23 @@ const char *tcc_last_error_service_message(void);
 const char *tcc_last_error_request_id(void);
 
 /**
+ * How many times the request behind the last failure on this thread was
+ * sent: 1 when it was not retried, up to the configured maximum
+ * (`tcc_options_set_max_attempts`) when it was, 0 when no request was sent
+ * (argument and configuration errors, a deadline that passed first) or
+ * there is no error. For a failed IAM request, its own count.
+ */
+uint32_t tcc_last_error_attempts(void);
+
+/**
  * Creates options with defaults: no endpoint, no credentials, IAM at
- * `https://iam.myhuaweicloud.com`, connect timeout 10 s, call timeout
- * 30 s, response limit 1 MiB, bundled CA roots, and no optional header
- * (`X-Language`, `X-Time-Zone`, `X-Site` are sent only when set). To start
- * from the environment variables instead, see `tcc_options_new_from_env`.
+ * `https://iam.myhuaweicloud.com`, no optional header (`X-Language`,
+ * `X-Time-Zone`, `X-Site` are sent only when set), and for the network:
+ * connect timeout 10 s, stall timeout 10 s, call deadline 30 s, 3 attempts
+ * per request, redirects not followed, proxies from the environment,
+ * bundled CA roots, response head limit 64 KiB and body limit 1 MiB (see
+ * the `tcc_options_set_*` functions below for each). To start from the
+ * environment variables instead, see `tcc_options_new_from_env`.
  *
  * - `out`: on success receives a new `tcc_options` that the caller owns and
  *   must free with `tcc_options_free`. Not written on failure. NULL:
@@ -299,34 +336,6 @@ tcc_result tcc_options_set_time_zone(struct tcc_options *options, const char *ti
  * Any other value: `TCC_ERR_INVALID_ARGUMENT`, options unchanged.
  */
 tcc_result tcc_options_set_site(struct tcc_options *options, int32_t site);
-
-/**
- * Sets the connect timeout in milliseconds (default 10000), 1..3600000.
- */
-tcc_result tcc_options_set_connect_timeout_ms(struct tcc_options *options, uint32_t ms);
-
-/**
- * Sets the deadline of a whole call in milliseconds, from connecting to
- * the last byte of the body, IAM requests the call makes included
- * (default 30000), 1..3600000.
- */
-tcc_result tcc_options_set_timeout_ms(struct tcc_options *options, uint32_t ms);
-
-/**
- * Trusts the CA certificates in a PEM file instead of the bundled Mozilla
- * roots. The file is read by `tcc_client_new`; certificate verification
- * itself can never be turned off.
- *
- * - `path`: borrowed and copied; UTF-8, 1..4096 bytes.
- */
-tcc_result tcc_options_set_ca_file(struct tcc_options *options, const char *path);
-
-/**
- * Sets the largest accepted response body in bytes (default 1 MiB, at
- * least 1024). A larger body fails with `TCC_ERR_RESPONSE_TOO_LARGE`
- * without being read into memory.
- */
-tcc_result tcc_options_set_max_response_bytes(struct tcc_options *options, uint64_t bytes);
 
 /**
  * Authenticates by signing every request with an access key
@@ -427,6 +436,135 @@ tcc_result tcc_options_set_password(struct tcc_options *options,
 tcc_result tcc_options_set_iam_endpoint(struct tcc_options *options, const char *url);
 
 /**
+ * Sets the connect timeout in milliseconds, 1..3600000 (default 10000):
+ * the TCP connection and the TLS handshake (through a proxy: reaching it
+ * and its tunnel). A connect timeout fails the attempt with
+ * `TCC_ERR_TIMEOUT`; it is retried while attempts and the deadline allow.
+ */
+tcc_result tcc_options_set_connect_timeout_ms(struct tcc_options *options, uint32_t ms);
+
+/**
+ * Sets the deadline of a whole call in milliseconds, 1..3600000 (default
+ * 30000). It bounds everything `tcc_fetch_cc_emails` does: IAM requests,
+ * every attempt, the waits between retries, redirects, reading the body.
+ * A server that sends a byte a second still ends at the deadline. When it
+ * passes, the call fails with `TCC_ERR_TIMEOUT`, unless a retry was given
+ * up because its wait would have passed it: then the last answer's error
+ * is returned.
+ */
+tcc_result tcc_options_set_timeout_ms(struct tcc_options *options, uint32_t ms);
+
+/**
+ * Sets the stall timeout in milliseconds, 1..3600000 (default 10000): the
+ * longest wait for the next bytes while sending a request or receiving a
+ * response. A server that accepts the connection and then says nothing
+ * fails the attempt with `TCC_ERR_TIMEOUT` after this long, and the request
+ * is retried while attempts and the deadline allow.
+ */
+tcc_result tcc_options_set_stall_timeout_ms(struct tcc_options *options, uint32_t ms);
+
+/**
+ * Sets how many times a request may be sent in total, 1..10 (default 3;
+ * 1 turns retrying off). Applies to the OSM request and to each IAM request.
+ *
+ * Retried: connection refused, reset or closed without a complete answer,
+ * connect and stall timeouts, HTTP 429, 500, 502, 503 and 504. Never
+ * retried: other statuses, business errors in HTTP 200, TLS failures,
+ * malformed or oversized responses. Between attempts tcc waits what a
+ * `Retry-After` header asks (seconds or an HTTP date), else a random time
+ * up to 250 ms, 500 ms, 1 s, ... (at most 4 s). A `Retry-After` over 10 s,
+ * or a wait that would pass the deadline, ends the retries: the last
+ * answer's error is returned at once.
+ *
+ * After a failure, `tcc_last_error_attempts()` says how many times the
+ * request was sent, and a message of a retried request ends with
+ * `(after N attempts)`.
+ */
+tcc_result tcc_options_set_max_attempts(struct tcc_options *options, uint32_t attempts);
+
+/**
+ * Sets how many redirects a request may follow, 0..10 (default 0: a 3xx
+ * fails with `TCC_ERR_HTTP`, its status and `Location` in the message).
+ *
+ * Only redirects within the endpoint's origin (same scheme, host and port)
+ * are followed, with the same credentials; AK/SK requests are signed again
+ * for the new path. A redirect to another origin is never followed: it
+ * fails with `TCC_ERR_HTTP`, and nothing is sent there. tcc never hands
+ * credentials (`X-Auth-Token`, `Authorization`, `X-Security-Token`,
+ * `X-Domain-Id`) to a host you did not configure, and an answer from a host
+ * that did not check them could not be trusted as your account's data.
+ * IAM's token request (a POST) never follows redirects.
+ */
+tcc_result tcc_options_set_max_redirects(struct tcc_options *options, uint32_t redirects);
+
+/**
+ * Sets the HTTP proxy for every request (OSM and IAM), in place of the
+ * proxy environment variables: `http://[user:password@]host[:port]`
+ * (`http://` may be left out; the port defaults to 1080; the user and
+ * password are percent-decoded and sent as `Proxy-Authorization: Basic`).
+ * An empty string turns proxies off, the environment included.
+ *
+ * Without this setting, the environment is read when the client is created,
+ * as curl reads it: `https_proxy`/`HTTPS_PROXY` for https URLs,
+ * `http_proxy` (lower case only: `HTTP_PROXY` can be set by a CGI request)
+ * for http URLs, `all_proxy`/`ALL_PROXY` when those are unset, and
+ * `no_proxy`/`NO_PROXY` (host names that also cover their subdomains, IP
+ * addresses, or `*`) for hosts reached directly. `NO_PROXY` does not apply
+ * to a proxy set here. A malformed proxy variable makes `tcc_client_new`
+ * fail with `TCC_ERR_CONFIG` naming it.
+ *
+ * https requests go through a `CONNECT` tunnel (TLS stays end to end);
+ * http requests are sent to the proxy in absolute form.
+ *
+ * - `url`: borrowed and copied; at most 2048 bytes. The password is
+ *   treated as a secret: never in any message, and tcc's copies are wiped
+ *   when freed (the HTTP library keeps one more for `CONNECT` tunnels,
+ *   freed with the client but not wiped).
+ *
+ * Errors: `TCC_ERR_INVALID_ARGUMENT` for NULL, or a URL that is malformed
+ * or not `http://` (HTTPS and SOCKS proxies are not supported).
+ */
+tcc_result tcc_options_set_proxy(struct tcc_options *options, const char *url);
+
+/**
+ * Chooses the root certificates that HTTPS servers are checked against:
+ * `TCC_TRUST_BUNDLED` (default) or `TCC_TRUST_SYSTEM`. The system bundle is
+ * read by `tcc_client_new`; none found, or an unreadable `SSL_CERT_FILE`,
+ * gives `TCC_ERR_CONFIG`. A CA file (`tcc_options_set_ca_file`) takes
+ * precedence over either. Verification can never be turned off, and only
+ * TLS 1.2 and 1.3 are ever negotiated.
+ *
+ * Any other value: `TCC_ERR_INVALID_ARGUMENT`, options unchanged.
+ */
+tcc_result tcc_options_set_trust_store(struct tcc_options *options, tcc_trust_store store);
+
+/**
+ * Trusts only the CA certificates in a PEM file, instead of the trust
+ * store (`tcc_options_set_trust_store`). The file is read by
+ * `tcc_client_new`; certificate verification itself can never be turned
+ * off.
+ *
+ * - `path`: borrowed and copied; UTF-8, 1..4096 bytes.
+ */
+tcc_result tcc_options_set_ca_file(struct tcc_options *options, const char *path);
+
+/**
+ * Sets the largest accepted response body in bytes (default 1 MiB, at
+ * least 1024). A larger body fails with `TCC_ERR_RESPONSE_TOO_LARGE`
+ * without being read into memory: at once when its `Content-Length` says
+ * so, else as soon as the limit is passed. Not retried.
+ */
+tcc_result tcc_options_set_max_response_bytes(struct tcc_options *options, uint64_t bytes);
+
+/**
+ * Sets the largest accepted response head (status line and headers) in
+ * bytes, 4096..1048576 (default 65536). A larger head, or one with more
+ * than 128 header fields, fails with `TCC_ERR_RESPONSE_TOO_LARGE`. Not
+ * retried.
+ */
+tcc_result tcc_options_set_max_header_bytes(struct tcc_options *options, uint32_t bytes);
+
+/**
  * Creates options from the environment: a complete configuration (endpoint
  * and credentials) that `tcc_client_new` can use at once, and that the
  * setters can still change.
@@ -443,7 +581,15 @@ tcc_result tcc_options_set_iam_endpoint(struct tcc_options *options, const char 
  *      account name): if any is set, all three are required;
  *   3. `TCC_TOKEN`, a domain-scoped IAM token.
  * - Optional: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, `TCC_LANGUAGE`,
- *   `TCC_TIME_ZONE`, `TCC_SITE` (`0` or `1`), `TCC_CA_FILE`.
+ *   `TCC_TIME_ZONE`, `TCC_SITE` (`0` or `1`), `TCC_CA_FILE`,
+ *   `TCC_TRUST_STORE` (`bundled` or `system`), and for the network
+ *   `TCC_CONNECT_TIMEOUT_MS`, `TCC_TIMEOUT_MS`, `TCC_STALL_TIMEOUT_MS`,
+ *   `TCC_MAX_ATTEMPTS`, `TCC_MAX_REDIRECTS` (whole decimal numbers, in the
+ *   ranges of the corresponding setters) and `TCC_PROXY` (an explicit
+ *   proxy, see `tcc_options_set_proxy`). Read later, by `tcc_client_new`:
+ *   the standard proxy variables (`https_proxy`, `http_proxy`,
+ *   `ALL_PROXY`, `NO_PROXY`, ...) unless a proxy is set, and
+ *   `SSL_CERT_FILE` when the system trust store is chosen.
  *
  * - `out`: on success receives new options that the caller owns and must
  *   free with `tcc_options_free`. Not written on failure. NULL:
@@ -488,11 +634,13 @@ void tcc_client_free(struct tcc_client *client);
  * Calls "Querying Service Ticket CC" (`GET /v2/servicerequest/carbon-copy-emails`)
  * and returns the result as a handle with accessors.
  *
- * Blocks the calling thread for at most the configured timeout. That
- * bounds the whole call, including any IAM request it needs first (the
- * domain id lookup of AK/SK credentials without a domain id, a token for
- * password credentials) and the one retry after a 401 with a refreshed
- * IAM token.
+ * Blocks the calling thread for at most the configured deadline
+ * (`tcc_options_set_timeout_ms`, default 30 s). That bounds the whole call,
+ * including any IAM request it needs first (the domain id lookup of AK/SK
+ * credentials without a domain id, a token for password credentials), the
+ * one retry after a 401 with a refreshed IAM token, the retries after a
+ * transient failure (`tcc_options_set_max_attempts`) and the waits between
+ * them, and followed redirects (`tcc_options_set_max_redirects`).
  *
  * - `client`: borrowed; not NULL. May be shared with other threads calling at once.
  * - `out`: on success receives a result that the caller owns and must free
@@ -505,7 +653,8 @@ void tcc_client_free(struct tcc_client *client);
  * (`TCC_ERR_SERVICE`). A failed IAM request fails the call with the same
  * detail, the message starting with `domain id lookup at IAM failed: ` or
  * `IAM token request failed: `; it is not cached, so the next call asks
- * IAM again.
+ * IAM again. `tcc_last_error_attempts()` says how many times the failed
+ * request was sent.
  */
 tcc_result tcc_fetch_cc_emails(const struct tcc_client *client, struct tcc_cc_emails **out);
 

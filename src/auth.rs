@@ -22,7 +22,7 @@ use crate::endpoint::{Endpoint, Target};
 use crate::error::Error;
 use crate::iam;
 use crate::response::HttpResponse;
-use crate::transport::{Request, Transport, USER_AGENT as USER_AGENT_TEXT};
+use crate::transport::{Transport, USER_AGENT as USER_AGENT_TEXT};
 
 use aksk::Signer;
 use domain_id::DomainId;
@@ -81,23 +81,23 @@ impl Auth {
         extra: &[(HeaderName, HeaderValue)],
         deadline: Deadline,
     ) -> Result<HttpResponse, Error> {
+        // Built anew for each attempt and redirect: an AK/SK signature covers
+        // the date and the path, which change.
         let send = |credential: Option<(HeaderName, HeaderValue)>,
                     signer: Option<&Signer>|
          -> Result<HttpResponse, Error> {
-            let mut headers = Vec::with_capacity(extra.len() + 6);
-            headers.push((HOST, target.host_header.clone()));
-            headers.push((USER_AGENT, self.user_agent.clone()));
-            headers.extend(credential);
-            headers.extend_from_slice(extra);
-            if let Some(signer) = signer {
-                signer.sign_get(target, &mut headers, SystemTime::now())?;
-            }
-            let request = Request {
-                target,
-                headers: &headers,
-                body: None,
+            let headers_for = |target: &Target| {
+                let mut headers = Vec::with_capacity(extra.len() + 6);
+                headers.push((HOST, target.host_header.clone()));
+                headers.push((USER_AGENT, self.user_agent.clone()));
+                headers.extend(credential.clone());
+                headers.extend_from_slice(extra);
+                if let Some(signer) = signer {
+                    signer.sign_get(target, &mut headers, SystemTime::now())?;
+                }
+                Ok(headers)
             };
-            transport.send(&request, deadline)
+            transport.request(target, None, deadline, &headers_for)
         };
 
         match &self.method {

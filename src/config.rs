@@ -7,14 +7,32 @@ use std::time::Duration;
 use crate::credentials::{Credentials, DEFAULT_IAM_ENDPOINT};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind};
+use crate::proxy::{ProxySetting, ProxyUrl};
+use crate::trust::TrustStore;
 use crate::validate::header_value;
 
 /// Connect timeout unless set: long enough for a slow link, short enough to notice an outage.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Deadline for a whole call unless set.
+/// Deadline for a whole call unless set: retries and IAM requests included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest wait for the next bytes unless set: a healthy server answers in
+/// well under a second, so a silent one is given up on (and retried) long
+/// before the deadline.
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest accepted response body unless set. A legal answer is a few KiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+/// Largest accepted response head (status line and headers) unless set.
+/// IAM's token header is the largest legitimate one, a few KiB.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Bounds of the response head limit.
+pub const MIN_MAX_HEADER_BYTES: usize = 4 * 1024;
+pub const MAX_MAX_HEADER_BYTES: usize = 1024 * 1024;
+/// Attempts per request unless set: the first and two retries.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// Most attempts that may be configured.
+pub const MAX_ATTEMPTS: u32 = 10;
+pub use crate::proxy::MAX_PROXY_URL_LEN;
+pub use crate::redirect::MAX_REDIRECTS;
 /// `X-Language` and `X-Time-Zone` are 1..32 characters.
 pub const MAX_LANGUAGE_LEN: usize = 32;
 pub const MAX_TIME_ZONE_LEN: usize = 32;
@@ -53,8 +71,14 @@ pub struct ClientOptions {
     pub(crate) site: Option<Site>,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
+    pub(crate) stall_timeout: Duration,
     pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) trust_store: TrustStore,
     pub(crate) max_response_bytes: u64,
+    pub(crate) max_header_bytes: usize,
+    pub(crate) max_attempts: u32,
+    pub(crate) max_redirects: u32,
+    pub(crate) proxy: ProxySetting,
 }
 
 impl Default for ClientOptions {
@@ -68,8 +92,14 @@ impl Default for ClientOptions {
             site: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
             ca_file: None,
+            trust_store: TrustStore::Bundled,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            max_redirects: 0,
+            proxy: ProxySetting::FromEnvironment,
         }
     }
 }
@@ -185,13 +215,64 @@ impl ClientOptions {
         Ok(())
     }
 
-    /// Deadline for a whole call, from connecting to the last body byte.
+    /// Deadline for a whole call, from connecting to the last body byte,
+    /// retries, the waits between them and IAM requests included.
     pub fn set_timeout_ms(&mut self, ms: u64) -> Result<(), Error> {
         self.timeout = timeout_from_ms("timeout", ms)?;
         Ok(())
     }
 
-    /// A PEM file of CA certificates to trust instead of the bundled roots.
+    /// Longest wait for the next bytes while sending a request or reading
+    /// a response. A request that stalls this long fails (and is retried
+    /// while attempts and the deadline allow).
+    pub fn set_stall_timeout_ms(&mut self, ms: u64) -> Result<(), Error> {
+        self.stall_timeout = timeout_from_ms("stall timeout", ms)?;
+        Ok(())
+    }
+
+    /// Attempts per request in total, 1..=10 (1: never retry). See
+    /// `crate::retry` for what is retried.
+    pub fn set_max_attempts(&mut self, attempts: u32) -> Result<(), Error> {
+        if !(1..=MAX_ATTEMPTS).contains(&attempts) {
+            return Err(Error::invalid_argument(format!(
+                "max attempts must be between 1 and {MAX_ATTEMPTS}"
+            )));
+        }
+        self.max_attempts = attempts;
+        Ok(())
+    }
+
+    /// Same-origin redirects followed per request, 0..=10 (0, the default:
+    /// none). Redirects to another origin are never followed.
+    pub fn set_max_redirects(&mut self, redirects: u32) -> Result<(), Error> {
+        if redirects > MAX_REDIRECTS {
+            return Err(Error::invalid_argument(format!(
+                "max redirects must be between 0 and {MAX_REDIRECTS}"
+            )));
+        }
+        self.max_redirects = redirects;
+        Ok(())
+    }
+
+    /// An `http://[user:password@]host[:port]` proxy for every request,
+    /// instead of the proxy environment variables; `""`: no proxy at all,
+    /// the environment ignored. See `crate::proxy`.
+    pub fn set_proxy(&mut self, url: &str) -> Result<(), Error> {
+        self.proxy = if url.is_empty() {
+            ProxySetting::Off
+        } else {
+            ProxySetting::Explicit(ProxyUrl::parse("proxy URL", url)?)
+        };
+        Ok(())
+    }
+
+    /// Which roots HTTPS certificates are checked against (a CA file, if
+    /// set, takes precedence). See `crate::trust`.
+    pub fn set_trust_store(&mut self, store: TrustStore) {
+        self.trust_store = store;
+    }
+
+    /// A PEM file of CA certificates to trust instead of the trust store.
     /// Read when the client is created.
     pub fn set_ca_file(&mut self, path: &str) -> Result<(), Error> {
         if path.is_empty() || path.len() > MAX_PATH_LEN {
@@ -211,6 +292,19 @@ impl ClientOptions {
             ));
         }
         self.max_response_bytes = bytes;
+        Ok(())
+    }
+
+    /// Largest accepted response head (status line and headers), in bytes,
+    /// 4 KiB..=1 MiB.
+    pub fn set_max_header_bytes(&mut self, bytes: u64) -> Result<(), Error> {
+        let range = MIN_MAX_HEADER_BYTES as u64..=MAX_MAX_HEADER_BYTES as u64;
+        if !range.contains(&bytes) {
+            return Err(Error::invalid_argument(format!(
+                "max header size must be between {MIN_MAX_HEADER_BYTES} and {MAX_MAX_HEADER_BYTES} bytes"
+            )));
+        }
+        self.max_header_bytes = bytes as usize;
         Ok(())
     }
 

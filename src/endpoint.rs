@@ -102,34 +102,77 @@ impl Endpoint {
             )
         };
         let uri: Uri = url.parse().map_err(|_| invalid())?;
-        let authority = uri.authority().ok_or_else(invalid)?;
-        // What ureq would send: the port only when it is not the scheme's default.
-        let default_port = match uri.scheme_str() {
-            Some("https") => 443,
-            _ => 80,
-        };
-        let host = match authority.port_u16() {
-            Some(port) if port != default_port => format!("{}:{port}", authority.host()),
-            _ => authority.host().to_owned(),
-        };
-        let host_header = HeaderValue::from_str(&host).map_err(|_| invalid())?;
-        Ok(Target {
-            path: uri.path().to_owned(),
-            uri,
-            host_header,
-        })
+        Target::new(uri, Vec::new()).ok_or_else(invalid)
     }
 }
 
-/// One API operation at one endpoint. tcc sets `Host` itself (so ureq adds
-/// none) because an AK/SK signature must cover the exact value sent.
+/// One request's destination. tcc sets `Host` itself (so ureq adds none)
+/// because an AK/SK signature must cover the exact value sent.
 #[derive(Clone, Debug)]
 pub(crate) struct Target {
     pub uri: Uri,
     /// The path as sent, prefix included: what the signature covers.
     pub path: String,
+    /// The decoded query parameters, sent in canonical form (only a
+    /// followed redirect can bring any: endpoints have no query).
+    pub query: Vec<(String, String)>,
     /// `Host`: `host[:port]`, the port only when not the scheme's default.
     pub host_header: HeaderValue,
+}
+
+impl Target {
+    /// A target at `uri` (scheme, authority and path; its own query is
+    /// replaced by `query`, in the canonical form the signature covers).
+    /// `None` if the URI has no authority or cannot carry the query.
+    pub(crate) fn new(uri: Uri, query: Vec<(String, String)>) -> Option<Target> {
+        let authority = uri.authority()?.clone();
+        let scheme = uri.scheme_str()?.to_owned();
+        let path = uri.path().to_owned();
+        let uri = if query.is_empty() && uri.query().is_none() {
+            uri
+        } else {
+            let pairs: Vec<(&str, &str)> = query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let encoded = crate::signing::canonical_query_string(&pairs);
+            let separator = if encoded.is_empty() { "" } else { "?" };
+            format!("{scheme}://{authority}{path}{separator}{encoded}")
+                .parse()
+                .ok()?
+        };
+        // What ureq would send: the port only when it is not the scheme's default.
+        let host = match authority.port_u16() {
+            Some(port) if port != default_port(&scheme) => format!("{}:{port}", authority.host()),
+            _ => authority.host().to_owned(),
+        };
+        Some(Target {
+            host_header: HeaderValue::from_str(&host).ok()?,
+            uri,
+            path,
+            query,
+        })
+    }
+
+    /// Scheme, host and port, with the port made explicit: two targets with
+    /// the same origin are the same server, for credentials' sake.
+    pub(crate) fn origin(&self) -> (String, String, u16) {
+        let scheme = self.uri.scheme_str().unwrap_or("").to_ascii_lowercase();
+        let authority = self.uri.authority();
+        let host = authority.map_or("", |a| a.host()).to_ascii_lowercase();
+        let port = authority
+            .and_then(|a| a.port_u16())
+            .unwrap_or_else(|| default_port(&scheme));
+        (scheme, host, port)
+    }
+}
+
+fn default_port(scheme: &str) -> u16 {
+    if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,14 @@
 //!    `TCC_IAM_USER`, `TCC_IAM_PASSWORD`, `TCC_IAM_DOMAIN`);
 //! 3. `TCC_TOKEN`.
 //!
+//! Optional, besides: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, `TCC_LANGUAGE`,
+//! `TCC_TIME_ZONE`, `TCC_SITE`, `TCC_CA_FILE`, `TCC_TRUST_STORE`
+//! (`bundled` or `system`), `TCC_CONNECT_TIMEOUT_MS`, `TCC_TIMEOUT_MS`,
+//! `TCC_STALL_TIMEOUT_MS`, `TCC_MAX_ATTEMPTS`, `TCC_MAX_REDIRECTS` (whole
+//! numbers, each checked as its setter checks it) and `TCC_PROXY` (an
+//! explicit proxy; the standard proxy variables apply without it, when the
+//! client is created).
+//!
 //! Variables of a mode that is not chosen are ignored. An empty variable
 //! counts as unset, as in the SDKs. Every error message starts with the
 //! name of the variable at fault and `": "`; a missing piece is
@@ -23,6 +31,7 @@ use zeroize::Zeroizing;
 use crate::config::ClientOptions;
 use crate::credentials::{self, check_ak, check_sk};
 use crate::error::{Error, ErrorKind};
+use crate::trust::TrustStore;
 
 pub const AK: &str = "HUAWEICLOUD_SDK_AK";
 pub const SK: &str = "HUAWEICLOUD_SDK_SK";
@@ -39,6 +48,13 @@ pub const LANGUAGE: &str = "TCC_LANGUAGE";
 pub const TIME_ZONE: &str = "TCC_TIME_ZONE";
 pub const SITE: &str = "TCC_SITE";
 pub const CA_FILE: &str = "TCC_CA_FILE";
+pub const TRUST_STORE: &str = "TCC_TRUST_STORE";
+pub const CONNECT_TIMEOUT_MS: &str = "TCC_CONNECT_TIMEOUT_MS";
+pub const TIMEOUT_MS: &str = "TCC_TIMEOUT_MS";
+pub const STALL_TIMEOUT_MS: &str = "TCC_STALL_TIMEOUT_MS";
+pub const MAX_ATTEMPTS: &str = "TCC_MAX_ATTEMPTS";
+pub const MAX_REDIRECTS: &str = "TCC_MAX_REDIRECTS";
+pub const PROXY: &str = "TCC_PROXY";
 
 /// Every variable read, in the order they are documented.
 pub const ALL: &[&str] = &[
@@ -57,6 +73,13 @@ pub const ALL: &[&str] = &[
     TIME_ZONE,
     SITE,
     CA_FILE,
+    TRUST_STORE,
+    CONNECT_TIMEOUT_MS,
+    TIMEOUT_MS,
+    STALL_TIMEOUT_MS,
+    MAX_ATTEMPTS,
+    MAX_REDIRECTS,
+    PROXY,
 ];
 
 const HOW_TO_AUTHENTICATE: &str = "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, \
@@ -119,6 +142,42 @@ impl ClientOptions {
         if let Some(path) = env.get(CA_FILE)? {
             options.set_ca_file(&path).map_err(at(CA_FILE))?;
         }
+        if let Some(store) = env.get(TRUST_STORE)? {
+            let store = match store.as_str() {
+                "bundled" => TrustStore::Bundled,
+                "system" => TrustStore::System,
+                _ => {
+                    return Err(Error::invalid_argument(format!(
+                        "{TRUST_STORE}: must be `bundled` or `system`"
+                    )))
+                }
+            };
+            options.set_trust_store(store);
+        }
+        if let Some(ms) = env.number(CONNECT_TIMEOUT_MS)? {
+            options
+                .set_connect_timeout_ms(ms)
+                .map_err(at(CONNECT_TIMEOUT_MS))?;
+        }
+        if let Some(ms) = env.number(TIMEOUT_MS)? {
+            options.set_timeout_ms(ms).map_err(at(TIMEOUT_MS))?;
+        }
+        if let Some(ms) = env.number(STALL_TIMEOUT_MS)? {
+            options
+                .set_stall_timeout_ms(ms)
+                .map_err(at(STALL_TIMEOUT_MS))?;
+        }
+        if let Some(n) = env.number(MAX_ATTEMPTS)? {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            options.set_max_attempts(n).map_err(at(MAX_ATTEMPTS))?;
+        }
+        if let Some(n) = env.number(MAX_REDIRECTS)? {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            options.set_max_redirects(n).map_err(at(MAX_REDIRECTS))?;
+        }
+        if let Some(url) = env.get(PROXY)? {
+            options.set_proxy(&url).map_err(at(PROXY))?;
+        }
         Ok(options)
     }
 }
@@ -141,6 +200,20 @@ impl<F: Fn(&str) -> Option<OsString>> Env<F> {
                     Error::invalid_argument(format!("{name}: not valid UTF-8"))
                 }),
         }
+    }
+
+    /// A whole decimal number, for a count or milliseconds; a number too
+    /// large for `u64` saturates (and is then out of any setter's range).
+    fn number(&self, name: &str) -> Result<Option<u64>, Error> {
+        let Some(text) = self.get(name)? else {
+            return Ok(None);
+        };
+        if !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid_argument(format!(
+                "{name}: must be a whole decimal number"
+            )));
+        }
+        Ok(Some(text.parse().unwrap_or(u64::MAX)))
     }
 
     fn is_set(&self, name: &str) -> bool {
@@ -284,8 +357,21 @@ mod tests {
             (TIME_ZONE, "GMT+2"),
             (SITE, "1"),
             (CA_FILE, "/tmp/ca.pem"),
+            (TRUST_STORE, "system"),
+            (CONNECT_TIMEOUT_MS, "1500"),
+            (TIMEOUT_MS, "7000"),
+            (STALL_TIMEOUT_MS, "2500"),
+            (MAX_ATTEMPTS, "5"),
+            (MAX_REDIRECTS, "2"),
+            (PROXY, "http://u:proxy-SECRET@proxy.corp:3128"),
         ])
         .unwrap();
+        assert_eq!(o.trust_store, TrustStore::System);
+        assert_eq!(o.connect_timeout.as_millis(), 1500);
+        assert_eq!(o.timeout.as_millis(), 7000);
+        assert_eq!(o.stall_timeout.as_millis(), 2500);
+        assert_eq!((o.max_attempts, o.max_redirects), (5, 2));
+        assert!(matches!(o.proxy, crate::proxy::ProxySetting::Explicit(_)));
         let Some(Credentials::AkSk(aksk)) = &o.credentials else {
             panic!("{o:?}")
         };
@@ -391,6 +477,42 @@ mod tests {
             ),
             (&[E, (TOKEN, "t"), (SITE, "7")], "TCC_SITE: site must be 0"),
             (&[E, (TOKEN, "t"), (SITE, "1x")], "TCC_SITE: site must be 0"),
+            (
+                &[E, (TOKEN, "t"), (TIMEOUT_MS, "5s")],
+                "TCC_TIMEOUT_MS: must be a whole decimal number",
+            ),
+            (
+                &[E, (TOKEN, "t"), (TIMEOUT_MS, "0")],
+                "TCC_TIMEOUT_MS: timeout must be between 1 and",
+            ),
+            (
+                &[E, (TOKEN, "t"), (CONNECT_TIMEOUT_MS, "-1")],
+                "TCC_CONNECT_TIMEOUT_MS: must be a whole",
+            ),
+            (
+                &[
+                    E,
+                    (TOKEN, "t"),
+                    (STALL_TIMEOUT_MS, "99999999999999999999999"),
+                ],
+                "TCC_STALL_TIMEOUT_MS: stall timeout must be between",
+            ),
+            (
+                &[E, (TOKEN, "t"), (MAX_ATTEMPTS, "0")],
+                "TCC_MAX_ATTEMPTS: max attempts must be between 1 and 10",
+            ),
+            (
+                &[E, (TOKEN, "t"), (MAX_REDIRECTS, "11")],
+                "TCC_MAX_REDIRECTS: max redirects must be between 0 and 10",
+            ),
+            (
+                &[E, (TOKEN, "t"), (PROXY, "socks5://u:SECRET@proxy")],
+                "TCC_PROXY: proxy URL must be an http://",
+            ),
+            (
+                &[E, (TOKEN, "t"), (TRUST_STORE, "mine")],
+                "TCC_TRUST_STORE: must be `bundled` or `system`",
+            ),
         ];
         for (vars, expected) in cases {
             let e = err(vars);

@@ -46,6 +46,8 @@ pub struct Error {
     service_code: Option<String>,
     service_message: Option<String>,
     request_id: Option<String>,
+    /// How many times the failed request was sent; 0 when none was.
+    attempts: u32,
 }
 
 impl Error {
@@ -57,6 +59,7 @@ impl Error {
             service_code: None,
             service_message: None,
             request_id: None,
+            attempts: 0,
         }
     }
 
@@ -77,6 +80,21 @@ impl Error {
     pub(crate) fn with_service_error(mut self, code: Option<String>, msg: Option<String>) -> Self {
         self.service_code = code;
         self.service_message = msg;
+        self
+    }
+
+    /// Records how many times the failed request was sent. More than one
+    /// (it was retried) is also said at the end of the message, e.g.
+    /// `HTTP 503 with an empty body (after 3 attempts)`. The first count
+    /// recorded stays: it belongs to the request that failed.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        if self.attempts != 0 {
+            return self;
+        }
+        if attempts > 1 {
+            self.message = format!("{} (after {attempts} attempts)", self.message);
+        }
+        self.attempts = attempts;
         self
     }
 
@@ -109,6 +127,13 @@ impl Error {
     /// The service's `error_msg`.
     pub fn service_message(&self) -> Option<&str> {
         self.service_message.as_deref()
+    }
+
+    /// How many times the request that failed was sent: 1 when it was not
+    /// retried, 0 when no request was sent (a bad argument, a deadline that
+    /// passed before sending). For a failed IAM request, its own count.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The `X-Request-Id` response header: quote it to Huawei Cloud support.

@@ -184,6 +184,7 @@ mod tests {
             content_type: Some("application/json".into()),
             subject_token: token.map(Secret::new),
             body: body.as_bytes().to_vec(),
+            ..HttpResponse::default()
         }
     }
 

@@ -4,6 +4,7 @@
 //! The safe Rust core (options, credentials, transport, response model,
 //! errors) is usable from Rust directly; `ffi` is a thin C layer over it.
 
+mod absolute_form;
 mod auth;
 pub mod client;
 pub mod config;
@@ -14,12 +15,17 @@ pub mod env;
 pub mod error;
 pub mod ffi;
 mod iam;
+mod jitter;
 pub mod model;
+mod proxy;
+mod redirect;
 mod response;
+mod retry;
 mod secret;
 pub mod signing;
 mod timestamp;
 mod transport;
+pub mod trust;
 mod validate;
 
 pub use client::Client;
@@ -27,4 +33,6 @@ pub use config::{ClientOptions, Site};
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
 pub use model::{CcEmails, CcRecord};
+pub use response::{read_cc_emails, HttpResponse};
 pub use secret::Secret;
+pub use trust::TrustStore;

@@ -13,14 +13,20 @@ use crate::model::{CcEmails, CcRecord};
 use crate::secret::Secret;
 
 /// The parts of an HTTP response that matter here.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct HttpResponse {
     pub status: u16,
     pub request_id: Option<String>,
     pub content_type: Option<String>,
     /// IAM's `X-Subject-Token` (the token it issued), when present.
     pub subject_token: Option<Secret>,
+    /// `Location`, for a redirect.
+    pub location: Option<String>,
+    /// `Retry-After`, for a 429 or 503.
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
+    /// How many times the request was sent to get this response.
+    pub attempts: u32,
 }
 
 /// Reads the answer to `GET /v2/servicerequest/carbon-copy-emails`.
@@ -76,16 +82,49 @@ pub(crate) fn status_error(resp: &HttpResponse) -> Error {
             service_error(kind, resp, body.code, body.msg)
         }
         None => {
-            let what = match (&resp.content_type, resp.body.len()) {
-                (_, 0) => "an empty body".to_owned(),
-                (Some(ct), n) => format!("a non-JSON body ({ct}, {n} bytes)"),
-                (None, n) => format!("a non-JSON body ({n} bytes)"),
+            let message = match (&resp.location, resp.status) {
+                (Some(location), 300..=399) => format!(
+                    "HTTP {}: redirect to {} not followed",
+                    resp.status,
+                    shown_location(location)
+                ),
+                _ => {
+                    let what = match (&resp.content_type, resp.body.len()) {
+                        (_, 0) => "an empty body".to_owned(),
+                        (Some(ct), n) => format!("a non-JSON body ({ct}, {n} bytes)"),
+                        (None, n) => format!("a non-JSON body ({n} bytes)"),
+                    };
+                    format!("HTTP {} with {what}", resp.status)
+                }
             };
-            Error::new(kind, format!("HTTP {} with {what}", resp.status))
+            Error::new(kind, message)
                 .with_http_status(resp.status)
                 .with_request_id(resp.request_id.clone())
+                .with_attempts(resp.attempts)
         }
     }
+}
+
+/// A `Location` fit for a message: user info (which could be a password)
+/// removed, cut to a sane length. (Header values are visible ASCII already.)
+pub(crate) fn shown_location(location: &str) -> String {
+    const MAX_SHOWN: usize = 300;
+    let mut shown = match location.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+                None => location.to_owned(),
+            }
+        }
+        None => location.to_owned(),
+    };
+    if shown.len() > MAX_SHOWN {
+        // ASCII, so any index is a char boundary.
+        shown.truncate(MAX_SHOWN);
+        shown.push_str("...");
+    }
+    shown
 }
 
 fn service_error(
@@ -104,6 +143,7 @@ fn service_error(
         .with_http_status(resp.status)
         .with_request_id(resp.request_id.clone())
         .with_service_error(code, msg)
+        .with_attempts(resp.attempts)
 }
 
 pub(crate) fn bad_body(resp: &HttpResponse, why: &str) -> Error {
@@ -118,6 +158,7 @@ pub(crate) fn bad_body(resp: &HttpResponse, why: &str) -> Error {
     )
     .with_http_status(resp.status)
     .with_request_id(resp.request_id.clone())
+    .with_attempts(resp.attempts)
 }
 
 /// C strings end at NUL: a value holding one could not be handed out intact.
@@ -314,8 +355,9 @@ mod tests {
             status,
             request_id: Some("rid-1".into()),
             content_type: Some("application/json".into()),
-            subject_token: None,
             body: body.as_bytes().to_vec(),
+            attempts: 1,
+            ..HttpResponse::default()
         }
     }
 
@@ -420,6 +462,34 @@ mod tests {
             assert_eq!(err.request_id(), Some("rid-1"));
             assert_eq!(err.service_code().is_some(), body.contains("code"));
         }
+    }
+
+    #[test]
+    fn redirects_show_where_they_lead_and_retried_errors_say_so() {
+        let mut redirect = resp(302, "");
+        redirect.location = Some("https://user:pw-SECRET@other.example.com/v2/x".into());
+        let err = read_cc_emails(redirect).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Http);
+        assert_eq!(
+            err.message(),
+            "HTTP 302: redirect to https://other.example.com/v2/x not followed"
+        );
+        let mut long = resp(301, "");
+        long.location = Some(format!("/{}", "a".repeat(1000)));
+        let err = read_cc_emails(long).unwrap_err();
+        assert!(err.message().ends_with("a... not followed"), "{err}");
+
+        let mut retried = resp(503, "");
+        retried.attempts = 3;
+        let err = read_cc_emails(retried).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "HTTP 503 with an empty body (after 3 attempts)"
+        );
+        assert_eq!(err.attempts(), 3);
+        let mut retried = resp(200, "not json");
+        retried.attempts = 2;
+        assert_eq!(read_cc_emails(retried).unwrap_err().attempts(), 2);
     }
 
     #[test]

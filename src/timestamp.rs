@@ -1,5 +1,6 @@
-//! RFC 3339 timestamps as IAM writes them (`2026-12-05T20:00:00.000000Z`),
-//! parsed without a date crate: only token expiry needs them.
+//! Timestamps parsed without a date crate: RFC 3339 as IAM writes them
+//! (`2026-12-05T20:00:00.000000Z`) for token expiry, and HTTP dates
+//! (`Sun, 06 Nov 1994 08:49:37 GMT`) for `Retry-After`.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -69,6 +70,68 @@ pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
         UNIX_EPOCH.checked_sub(since_epoch)?
     };
     whole.checked_add(Duration::from_nanos(u64::from(nanos)))
+}
+
+/// Parses an HTTP date (RFC 9110 section 5.6.7) in any of its three forms:
+/// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete RFC 850
+/// `Sunday, 06-Nov-94 08:49:37 GMT` and asctime `Sun Nov  6 08:49:37 1994`.
+/// The weekday is not checked. `None` if malformed.
+pub fn parse_http_date(text: &str) -> Option<SystemTime> {
+    let text = text.trim();
+    let (day, month, year, time) = match text.split_once(',') {
+        Some((_weekday, rest)) => {
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            match fields.as_slice() {
+                [day, month, year, time, "GMT"] => (*day, *month, parse_year(year)?, *time),
+                [date, time, "GMT"] => {
+                    let mut parts = date.split('-');
+                    let (day, month, yy) = (parts.next()?, parts.next()?, parts.next()?);
+                    if parts.next().is_some() || yy.len() != 2 {
+                        return None;
+                    }
+                    // RFC 9110: a two-digit year is taken in the century
+                    // that puts it at most 50 years in the future.
+                    let yy = digits(yy.as_bytes())?;
+                    (
+                        day,
+                        month,
+                        if yy < 70 { 2000 + yy } else { 1900 + yy },
+                        *time,
+                    )
+                }
+                _ => return None,
+            }
+        }
+        None => {
+            let fields: Vec<&str> = text.split_whitespace().collect();
+            match fields.as_slice() {
+                [_weekday, month, day, time, year] => (*day, *month, parse_year(year)?, *time),
+                _ => return None,
+            }
+        }
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    if day.is_empty() || day.len() > 2 {
+        return None;
+    }
+    let day = digits(day.as_bytes())?;
+    let t = time.as_bytes();
+    if t.len() != 8 || t[2] != b':' || t[5] != b':' {
+        return None;
+    }
+    let (hour, minute, second) = (digits(&t[0..2])?, digits(&t[3..5])?, digits(&t[6..8])?);
+    if day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(seconds).ok()?))
+}
+
+fn parse_year(text: &str) -> Option<i64> {
+    (text.len() == 4).then(|| digits(text.as_bytes())).flatten()
 }
 
 fn digits(b: &[u8]) -> Option<i64> {
@@ -161,6 +224,42 @@ mod tests {
             "２０26-12-05T20:00:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    fn http(text: &str) -> Option<u64> {
+        parse_http_date(text).map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs())
+    }
+
+    #[test]
+    fn http_dates_in_all_three_forms() {
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "  Sun, 06 Nov 1994 08:49:37 GMT ",
+        ] {
+            assert_eq!(http(form), Some(784_111_777), "{form}");
+        }
+        assert_eq!(http("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            http("Thursday, 29-Feb-24 12:00:00 GMT"),
+            Some(1_709_208_000)
+        );
+        for bad in [
+            "",
+            "3600",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sun Nov  6 08:49:37",
+            "Wed, 31 Dec 1969 23:59:59 GMT",
+        ] {
+            assert_eq!(http(bad), None, "{bad}");
         }
     }
 }

@@ -55,10 +55,15 @@ impl Signer {
         for (name, value) in headers.iter() {
             signed.push((name.as_str(), value.to_str().map_err(bug)?));
         }
+        let query: Vec<(&str, &str)> = target
+            .query
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
         let request = SigningRequest {
             method: "GET",
             path: &target.path,
-            query: &[],
+            query: &query,
             headers: &signed,
             body: b"",
         };

@@ -14,7 +14,7 @@ use crate::deadline::Deadline;
 use crate::endpoint::Target;
 use crate::error::Error;
 use crate::iam;
-use crate::transport::{Request, Transport};
+use crate::transport::Transport;
 
 pub(crate) enum DomainId {
     Fixed(HeaderValue),
@@ -77,18 +77,17 @@ fn lookup(
     user_agent: &HeaderValue,
     deadline: Deadline,
 ) -> Result<HeaderValue, Error> {
-    // No X-Domain-Id here: that is what is being asked for.
-    let mut headers = vec![
-        (HOST, domains.host_header.clone()),
-        (USER_AGENT, user_agent.clone()),
-    ];
-    signer.sign_get(domains, &mut headers, SystemTime::now())?;
-    let request = Request {
-        target: domains,
-        headers: &headers,
-        body: None,
+    // No X-Domain-Id here: that is what is being asked for. Signed anew for
+    // each attempt and each redirect (the date and path change).
+    let headers = |target: &Target| {
+        let mut headers = vec![
+            (HOST, target.host_header.clone()),
+            (USER_AGENT, user_agent.clone()),
+        ];
+        signer.sign_get(target, &mut headers, SystemTime::now())?;
+        Ok(headers)
     };
-    let id = iam::read_domain_id(transport.send(&request, deadline)?)?;
+    let id = iam::read_domain_id(transport.request(domains, None, deadline, &headers)?)?;
     HeaderValue::from_str(&id)
         .map_err(|_| Error::invalid_argument("domain id is not a header value"))
 }

@@ -22,7 +22,7 @@ use crate::deadline::Deadline;
 use crate::endpoint::Target;
 use crate::error::{Error, ErrorKind};
 use crate::iam::{self, IssuedToken};
-use crate::transport::{Request, Transport};
+use crate::transport::Transport;
 
 /// The longest margin before expiry at which a token is refreshed.
 pub const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
@@ -74,13 +74,13 @@ impl TokenSource {
     }
 
     fn issue(&self, transport: &Transport, deadline: Deadline) -> Result<Arc<IamToken>, Error> {
+        // Taken before the first attempt: after retries the token is
+        // refreshed a little early, never late.
         let sent_at = Instant::now();
-        let request = Request {
-            target: &self.tokens,
-            headers: &self.headers,
-            body: Some(&self.body),
-        };
-        let issued = iam::read_issued_token(transport.send(&request, deadline)?)?;
+        // The same request every time: a POST is never redirected.
+        let headers = |_: &Target| Ok(self.headers.to_vec());
+        let response = transport.request(&self.tokens, Some(&self.body), deadline, &headers)?;
+        let issued = iam::read_issued_token(response)?;
         let lifetime = lifetime(&issued, SystemTime::now())?;
         Ok(Arc::new(IamToken {
             header: issued.token.header_value()?,

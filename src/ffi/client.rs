@@ -66,11 +66,13 @@ pub unsafe extern "C" fn tcc_client_free(client: *mut tcc_client) {
 /// Calls "Querying Service Ticket CC" (`GET /v2/servicerequest/carbon-copy-emails`)
 /// and returns the result as a handle with accessors.
 ///
-/// Blocks the calling thread for at most the configured timeout. That
-/// bounds the whole call, including any IAM request it needs first (the
-/// domain id lookup of AK/SK credentials without a domain id, a token for
-/// password credentials) and the one retry after a 401 with a refreshed
-/// IAM token.
+/// Blocks the calling thread for at most the configured deadline
+/// (`tcc_options_set_timeout_ms`, default 30 s). That bounds the whole call,
+/// including any IAM request it needs first (the domain id lookup of AK/SK
+/// credentials without a domain id, a token for password credentials), the
+/// one retry after a 401 with a refreshed IAM token, the retries after a
+/// transient failure (`tcc_options_set_max_attempts`) and the waits between
+/// them, and followed redirects (`tcc_options_set_max_redirects`).
 ///
 /// - `client`: borrowed; not NULL. May be shared with other threads calling at once.
 /// - `out`: on success receives a result that the caller owns and must free
@@ -83,7 +85,8 @@ pub unsafe extern "C" fn tcc_client_free(client: *mut tcc_client) {
 /// (`TCC_ERR_SERVICE`). A failed IAM request fails the call with the same
 /// detail, the message starting with `domain id lookup at IAM failed: ` or
 /// `IAM token request failed: `; it is not cached, so the next call asks
-/// IAM again.
+/// IAM again. `tcc_last_error_attempts()` says how many times the failed
+/// request was sent.
 #[no_mangle]
 pub unsafe extern "C" fn tcc_fetch_cc_emails(
     client: *const tcc_client,

@@ -23,7 +23,15 @@ use crate::config::ClientOptions;
 ///      account name): if any is set, all three are required;
 ///   3. `TCC_TOKEN`, a domain-scoped IAM token.
 /// - Optional: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, `TCC_LANGUAGE`,
-///   `TCC_TIME_ZONE`, `TCC_SITE` (`0` or `1`), `TCC_CA_FILE`.
+///   `TCC_TIME_ZONE`, `TCC_SITE` (`0` or `1`), `TCC_CA_FILE`,
+///   `TCC_TRUST_STORE` (`bundled` or `system`), and for the network
+///   `TCC_CONNECT_TIMEOUT_MS`, `TCC_TIMEOUT_MS`, `TCC_STALL_TIMEOUT_MS`,
+///   `TCC_MAX_ATTEMPTS`, `TCC_MAX_REDIRECTS` (whole decimal numbers, in the
+///   ranges of the corresponding setters) and `TCC_PROXY` (an explicit
+///   proxy, see `tcc_options_set_proxy`). Read later, by `tcc_client_new`:
+///   the standard proxy variables (`https_proxy`, `http_proxy`,
+///   `ALL_PROXY`, `NO_PROXY`, ...) unless a proxy is set, and
+///   `SSL_CERT_FILE` when the system trust store is chosen.
 ///
 /// - `out`: on success receives new options that the caller owns and must
 ///   free with `tcc_options_free`. Not written on failure. NULL:

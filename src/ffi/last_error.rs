@@ -21,6 +21,7 @@ struct LastError {
     service_code: Option<CString>,
     service_message: Option<CString>,
     request_id: Option<CString>,
+    attempts: u32,
 }
 
 thread_local! {
@@ -40,6 +41,7 @@ pub(crate) fn set(code: tcc_result, error: &Error) {
         service_code: error.service_code().map(to_c_string),
         service_message: error.service_message().map(to_c_string),
         request_id: error.request_id().map(to_c_string),
+        attempts: error.attempts(),
     };
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = Some(detail));
 }
@@ -108,4 +110,14 @@ pub extern "C" fn tcc_last_error_service_message() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn tcc_last_error_request_id() -> *const c_char {
     read(ptr::null(), |e| opt_ptr(&e.request_id))
+}
+
+/// How many times the request behind the last failure on this thread was
+/// sent: 1 when it was not retried, up to the configured maximum
+/// (`tcc_options_set_max_attempts`) when it was, 0 when no request was sent
+/// (argument and configuration errors, a deadline that passed first) or
+/// there is no error. For a failed IAM request, its own count.
+#[no_mangle]
+pub extern "C" fn tcc_last_error_attempts() -> u32 {
+    read(0, |e| e.attempts)
 }

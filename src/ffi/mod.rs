@@ -10,13 +10,14 @@
 #![allow(clippy::missing_safety_doc)]
 
 // Declared in the order the header presents them: version and codes,
-// error detail, options (credentials, from the environment), client,
-// results, strings. Plumbing last.
+// error detail, options (credentials, network, from the environment),
+// client, results, strings. Plumbing last.
 mod version;
 mod result_codes;
 mod last_error;
 mod options;
 mod credentials;
+mod network;
 mod env;
 mod client;
 mod cc_emails;
@@ -29,6 +30,7 @@ pub use client::*;
 pub use credentials::*;
 pub use env::*;
 pub use last_error::*;
+pub use network::*;
 pub use options::*;
 pub use result_codes::*;
 pub use strings::*;

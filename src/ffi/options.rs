@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use super::boundary::{result_boundary, value_boundary};
 use super::cstr::{arg_mut, arg_str, check_out, write_out};
 use super::result_codes::tcc_result;
-use crate::config::{ClientOptions, MAX_LANGUAGE_LEN, MAX_PATH_LEN, MAX_TIME_ZONE_LEN};
+use crate::config::{ClientOptions, MAX_LANGUAGE_LEN, MAX_TIME_ZONE_LEN};
 use crate::credentials::MAX_TOKEN_LEN;
 use crate::endpoint::MAX_ENDPOINT_LEN;
 
@@ -24,10 +24,13 @@ pub struct tcc_options {
 }
 
 /// Creates options with defaults: no endpoint, no credentials, IAM at
-/// `https://iam.myhuaweicloud.com`, connect timeout 10 s, call timeout
-/// 30 s, response limit 1 MiB, bundled CA roots, and no optional header
-/// (`X-Language`, `X-Time-Zone`, `X-Site` are sent only when set). To start
-/// from the environment variables instead, see `tcc_options_new_from_env`.
+/// `https://iam.myhuaweicloud.com`, no optional header (`X-Language`,
+/// `X-Time-Zone`, `X-Site` are sent only when set), and for the network:
+/// connect timeout 10 s, stall timeout 10 s, call deadline 30 s, 3 attempts
+/// per request, redirects not followed, proxies from the environment,
+/// bundled CA roots, response head limit 64 KiB and body limit 1 MiB (see
+/// the `tcc_options_set_*` functions below for each). To start from the
+/// environment variables instead, see `tcc_options_new_from_env`.
 ///
 /// - `out`: on success receives a new `tcc_options` that the caller owns and
 ///   must free with `tcc_options_free`. Not written on failure. NULL:
@@ -175,64 +178,6 @@ pub unsafe extern "C" fn tcc_options_set_time_zone(
 #[no_mangle]
 pub unsafe extern "C" fn tcc_options_set_site(options: *mut tcc_options, site: i32) -> tcc_result {
     result_boundary(|| arg_mut(options, "options")?.inner.set_site(site.into()))
-}
-
-/// Sets the connect timeout in milliseconds (default 10000), 1..3600000.
-#[no_mangle]
-pub unsafe extern "C" fn tcc_options_set_connect_timeout_ms(
-    options: *mut tcc_options,
-    ms: u32,
-) -> tcc_result {
-    result_boundary(|| {
-        arg_mut(options, "options")?
-            .inner
-            .set_connect_timeout_ms(ms.into())
-    })
-}
-
-/// Sets the deadline of a whole call in milliseconds, from connecting to
-/// the last byte of the body, IAM requests the call makes included
-/// (default 30000), 1..3600000.
-#[no_mangle]
-pub unsafe extern "C" fn tcc_options_set_timeout_ms(
-    options: *mut tcc_options,
-    ms: u32,
-) -> tcc_result {
-    result_boundary(|| arg_mut(options, "options")?.inner.set_timeout_ms(ms.into()))
-}
-
-/// Trusts the CA certificates in a PEM file instead of the bundled Mozilla
-/// roots. The file is read by `tcc_client_new`; certificate verification
-/// itself can never be turned off.
-///
-/// - `path`: borrowed and copied; UTF-8, 1..4096 bytes.
-#[no_mangle]
-pub unsafe extern "C" fn tcc_options_set_ca_file(
-    options: *mut tcc_options,
-    path: *const c_char,
-) -> tcc_result {
-    set_str(
-        options,
-        path,
-        "CA file path",
-        MAX_PATH_LEN,
-        ClientOptions::set_ca_file,
-    )
-}
-
-/// Sets the largest accepted response body in bytes (default 1 MiB, at
-/// least 1024). A larger body fails with `TCC_ERR_RESPONSE_TOO_LARGE`
-/// without being read into memory.
-#[no_mangle]
-pub unsafe extern "C" fn tcc_options_set_max_response_bytes(
-    options: *mut tcc_options,
-    bytes: u64,
-) -> tcc_result {
-    result_boundary(|| {
-        arg_mut(options, "options")?
-            .inner
-            .set_max_response_bytes(bytes)
-    })
 }
 
 impl tcc_options {

@@ -22,9 +22,11 @@ pub const TCC_ERR_INVALID_ARGUMENT: tcc_result = 1;
 /// unreadable CA file; or a required environment variable is missing
 /// (`tcc_options_new_from_env`).
 pub const TCC_ERR_CONFIG: tcc_result = 2;
-/// Connecting, sending or receiving failed (DNS, refused, reset, closed).
+/// Connecting, sending or receiving failed (DNS, refused, reset, closed
+/// before the answer was complete), on every attempt made.
 pub const TCC_ERR_NETWORK: tcc_result = 10;
-/// The connect timeout or the call's deadline passed.
+/// The call's deadline passed, or the last attempt hit the connect or stall
+/// timeout.
 pub const TCC_ERR_TIMEOUT: tcc_result = 11;
 /// TLS failed: handshake, or the server's certificate was not trusted or
 /// does not match the host name.
@@ -40,11 +42,14 @@ pub const TCC_ERR_SERVER: tcc_result = 22;
 /// The service reported an error code: a business error inside HTTP 200
 /// (e.g. `OSM.01010002`), or a 4xx other than 401/403/429 with an error body.
 pub const TCC_ERR_SERVICE: tcc_result = 23;
-/// An unexpected HTTP status without an error body (e.g. a 3xx, a bare 404).
+/// An unexpected HTTP status without an error body (e.g. a bare 404), a
+/// redirect that was not followed (its `Location` is in the message), or a
+/// proxy that refused the tunnel with a 4xx.
 pub const TCC_ERR_HTTP: tcc_result = 24;
-/// The response is not a valid answer: not JSON, truncated, wrong types.
+/// The response is not a valid answer: not JSON, truncated JSON, wrong
+/// types, or not even valid HTTP.
 pub const TCC_ERR_BAD_RESPONSE: tcc_result = 30;
-/// The response body is larger than the configured limit.
+/// The response body or head is larger than the configured limit.
 pub const TCC_ERR_RESPONSE_TOO_LARGE: tcc_result = 31;
 /// A bug in tcc was caught before it could harm the process. Please report it.
 pub const TCC_ERR_INTERNAL: tcc_result = 99;
