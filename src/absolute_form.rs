@@ -14,17 +14,18 @@
 
 use std::fmt;
 
-use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, NextTimeout, TcpConnector, Transport,
 };
 use ureq::Agent;
 
+use crate::resolver::CachingResolver;
+
 /// An agent for requests whose URI is the proxy's (with the target's path
 /// and `Host`): plain TCP to the proxy, request lines in absolute form.
 pub(crate) fn agent(config: ureq::config::Config) -> Agent {
     let connector = ().chain(TcpConnector::default()).chain(AbsoluteFormConnector);
-    Agent::with_parts(config, connector, DefaultResolver::default())
+    Agent::with_parts(config, connector, CachingResolver::default())
 }
 
 #[derive(Debug)]

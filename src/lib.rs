@@ -19,6 +19,7 @@ mod jitter;
 pub mod model;
 mod proxy;
 mod redirect;
+mod resolver;
 mod response;
 mod retry;
 mod secret;

@@ -14,6 +14,7 @@
 
 use ureq::config::AutoHeaderValue;
 use ureq::http::{HeaderName, HeaderValue, Uri};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, Timeout};
 
 use crate::absolute_form;
@@ -23,6 +24,7 @@ use crate::endpoint::Target;
 use crate::error::{Error, ErrorKind};
 use crate::proxy::Proxies;
 use crate::redirect;
+use crate::resolver::CachingResolver;
 use crate::response::HttpResponse;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -92,7 +94,11 @@ impl Transport {
             .build();
         Ok(Transport {
             absolute_form: absolute_form::agent(config.clone()),
-            agent: config.new_agent(),
+            agent: Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                CachingResolver::default(),
+            ),
             proxies: Proxies::new(&options.proxy, |name| std::env::var(name).ok())?,
             retry: RetryPolicy {
                 max_attempts: options.max_attempts,
