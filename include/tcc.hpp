@@ -21,7 +21,8 @@
  * Errors. Every failure throws tcc::Error (derived from std::runtime_error),
  * which copies everything tcc_last_error_*() reports at throw time, on the
  * thread where the call failed: code, message, HTTP status, the service's
- * error_code and error_msg, and the X-Request-Id. The exception owns its
+ * error_code and error_msg, the X-Request-Id, and how many times the request
+ * was sent (tcc_last_error_attempts). The exception owns its
  * copies, so it can be kept, copied (without throwing) and rethrown on any
  * thread. std::bad_alloc may also escape, as from any C++ code.
  *
@@ -92,12 +93,13 @@ public:
     Error(tcc_result code, const std::string &message, std::uint16_t http_status = 0,
           std::optional<std::string> service_code = std::nullopt,
           std::optional<std::string> service_message = std::nullopt,
-          std::optional<std::string> request_id = std::nullopt)
+          std::optional<std::string> request_id = std::nullopt,
+          std::uint32_t attempts = 0)
         : std::runtime_error(message),
           detail_(std::make_shared<const Detail>(Detail{code, message, http_status,
                                                         std::move(service_code),
                                                         std::move(service_message),
-                                                        std::move(request_id)}))
+                                                        std::move(request_id), attempts}))
     {
     }
 
@@ -111,7 +113,7 @@ public:
         return Error(code, tcc_last_error_message(), tcc_last_error_http_status(),
                      detail::copy(tcc_last_error_service_code()),
                      detail::copy(tcc_last_error_service_message()),
-                     detail::copy(tcc_last_error_request_id()));
+                     detail::copy(tcc_last_error_request_id()), tcc_last_error_attempts());
     }
 
     /** The TCC_ERR_* code. */
@@ -131,6 +133,13 @@ public:
     }
     /** The response's `X-Request-Id`: quote it to Huawei Cloud support. */
     const std::optional<std::string> &request_id() const noexcept { return detail_->request_id; }
+    /**
+     * How many times the failed request was sent (tcc_last_error_attempts):
+     * 1 when it was not retried, up to set_max_attempts() when it was, 0 when
+     * nothing was sent (argument and configuration errors, a deadline that
+     * passed first, an error made by this header).
+     */
+    std::uint32_t attempts() const noexcept { return detail_->attempts; }
 
 private:
     struct Detail {
@@ -140,6 +149,7 @@ private:
         std::optional<std::string> service_code;
         std::optional<std::string> service_message;
         std::optional<std::string> request_id;
+        std::uint32_t attempts;
     };
     // Shared and immutable: copying the exception never throws.
     std::shared_ptr<const Detail> detail_;
@@ -295,12 +305,46 @@ public:
         detail::check(tcc_options_set_connect_timeout_ms(get(), ms));
         return *this;
     }
+    /** The deadline of a whole call, retries and IAM requests included. */
     Options &set_timeout_ms(std::uint32_t ms)
     {
         detail::check(tcc_options_set_timeout_ms(get(), ms));
         return *this;
     }
-    /** PEM file of CA certificates to trust instead of the bundled roots. */
+    /** The longest wait for the next bytes while sending or receiving. */
+    Options &set_stall_timeout_ms(std::uint32_t ms)
+    {
+        detail::check(tcc_options_set_stall_timeout_ms(get(), ms));
+        return *this;
+    }
+    /** How many times a request may be sent in total, 1..10; 1 turns retrying off. */
+    Options &set_max_attempts(std::uint32_t attempts)
+    {
+        detail::check(tcc_options_set_max_attempts(get(), attempts));
+        return *this;
+    }
+    /** How many same-origin redirects a request may follow, 0..10 (default 0). */
+    Options &set_max_redirects(std::uint32_t redirects)
+    {
+        detail::check(tcc_options_set_max_redirects(get(), redirects));
+        return *this;
+    }
+    /**
+     * An HTTP proxy, http://[user:password@]host[:port], used instead of the
+     * proxy environment variables; "" turns proxies off, the environment's too.
+     */
+    Options &set_proxy(const std::string &url)
+    {
+        detail::check(tcc_options_set_proxy(get(), detail::c_string(url, "proxy")));
+        return *this;
+    }
+    /** The roots HTTPS servers are checked against: TCC_TRUST_BUNDLED or TCC_TRUST_SYSTEM. */
+    Options &set_trust_store(tcc_trust_store store)
+    {
+        detail::check(tcc_options_set_trust_store(get(), store));
+        return *this;
+    }
+    /** PEM file of CA certificates to trust instead of the trust store. */
     Options &set_ca_file(const std::string &path)
     {
         detail::check(tcc_options_set_ca_file(get(), detail::c_string(path, "ca_file")));
@@ -309,6 +353,12 @@ public:
     Options &set_max_response_bytes(std::uint64_t bytes)
     {
         detail::check(tcc_options_set_max_response_bytes(get(), bytes));
+        return *this;
+    }
+    /** The largest accepted response head (status line and headers), 4096..1048576. */
+    Options &set_max_header_bytes(std::uint32_t bytes)
+    {
+        detail::check(tcc_options_set_max_header_bytes(get(), bytes));
         return *this;
     }
 

@@ -65,7 +65,12 @@ fn have_all(tools: &[&str]) -> bool {
 /// (the libraries themselves are in `lib_dir()`, its `deps`).
 fn target_and_profile() -> (PathBuf, String) {
     let profile_dir = lib_dir().parent().unwrap().to_path_buf();
-    let profile = profile_dir.file_name().unwrap().to_str().unwrap().to_owned();
+    let profile = profile_dir
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     (profile_dir.parent().unwrap().to_path_buf(), profile)
 }
 

@@ -1,7 +1,9 @@
 //! include/tcc.hpp, the header-only C++17 wrapper: a program exercising it
 //! (tests/c/tcc_hpp.cpp) built with strict warnings, and the C++ example
 //! (examples-c/cc_emails.cpp) built with -std=c++17 -Wall -Wextra -Werror
-//! -pedantic, both run against the stand-in.
+//! -pedantic, both run against the stand-in. The wrapper's program covers
+//! the network options (timeouts, attempts, redirects, proxy, trust store,
+//! head limit) and `tcc::Error::attempts()` too.
 
 mod common;
 
@@ -23,6 +25,18 @@ fn with_endpoint(program: &Path, endpoint: &str, token: &str) -> Command {
         .env("TCC_TOKEN", token);
     command
 }
+
+/// Every proxy variable libtcc reads: none may leak into the wrapper's test program.
+const PROXY_VARIABLES: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
 
 /// Warnings a C++ user may well build with: the header must stay clean under them.
 const STRICT: &[&str] = &[
@@ -72,7 +86,16 @@ fn the_wrapper_passes_its_checks_under_strict_warnings() {
         .env("TEST_DOMAIN_ID", data::DOMAIN_ID)
         .env("TEST_DOMAIN_NAME", data::DOMAIN_NAME)
         .env("TEST_IAM_USER", data::IAM_USER)
-        .env("TEST_IAM_PASSWORD", data::IAM_PASSWORD);
+        .env("TEST_IAM_PASSWORD", data::IAM_PASSWORD)
+        // For set_trust_store(TCC_TRUST_SYSTEM): it must fail with TCC_ERR_CONFIG.
+        .env(
+            "SSL_CERT_FILE",
+            scratch_dir("tcc-hpp-certs").join("missing-ca-bundle.pem"),
+        );
+    // Proxies are what set_proxy says, never the caller's environment.
+    for variable in PROXY_VARIABLES {
+        command.env_remove(variable);
+    }
     let out = run(command);
     assert_eq!(out.status, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.ends_with("all passed\n"), "{}", out.stdout);

@@ -1,6 +1,7 @@
 // Exercises include/tcc.hpp against the stand-in whose base URL is in
 // TCC_ENDPOINT and whose token is in TCC_TOKEN. Prints one line per check
-// and exits 0 only if all passed. Run by tests/cpp_wrapper.rs.
+// and exits 0 only if all passed. Run by tests/cpp_wrapper.rs, which also
+// points SSL_CERT_FILE at a missing file (checked by the trust store test).
 
 #include <cstdlib>
 #include <exception>
@@ -143,6 +144,112 @@ void options_refuse_bad_values()
     check(client.fetch_cc_emails().addresses.size() == 2, "options usable after errors");
 }
 
+void network_options()
+{
+    // Every network setter returns *this, and the chain makes a working client.
+    const tcc::Client tuned(tcc::Options()
+                                .set_endpoint(endpoint)
+                                .set_token(token)
+                                .set_stall_timeout_ms(5000)
+                                .set_max_attempts(2)
+                                .set_max_redirects(3)
+                                .set_max_header_bytes(4096)
+                                .set_proxy("")
+                                .set_trust_store(TCC_TRUST_BUNDLED));
+    check(tuned.fetch_cc_emails().addresses.size() == 2, "network setters chain");
+
+    // Out-of-range values: TCC_ERR_INVALID_ARGUMENT, nothing sent.
+    tcc::Options options;
+    const auto refused = [&](const char *what, auto set) {
+        const tcc::Error error = expect_error([&] { set(options); });
+        check(error.code() == TCC_ERR_INVALID_ARGUMENT && error.attempts() == 0,
+              std::string(what) + ": TCC_ERR_INVALID_ARGUMENT");
+    };
+    refused("set_stall_timeout_ms(0)", [](tcc::Options &o) { o.set_stall_timeout_ms(0); });
+    refused("set_stall_timeout_ms(3600001)",
+            [](tcc::Options &o) { o.set_stall_timeout_ms(3600001); });
+    refused("set_max_attempts(0)", [](tcc::Options &o) { o.set_max_attempts(0); });
+    refused("set_max_attempts(11)", [](tcc::Options &o) { o.set_max_attempts(11); });
+    refused("set_max_redirects(11)", [](tcc::Options &o) { o.set_max_redirects(11); });
+    refused("set_max_header_bytes(4095)", [](tcc::Options &o) { o.set_max_header_bytes(4095); });
+    refused("set_max_header_bytes(1048577)",
+            [](tcc::Options &o) { o.set_max_header_bytes(1048577); });
+    refused("set_proxy(socks5://...)",
+            [](tcc::Options &o) { o.set_proxy("socks5://127.0.0.1:1080"); });
+    refused("set_proxy(https://...)",
+            [](tcc::Options &o) { o.set_proxy("https://127.0.0.1:3128"); });
+    refused("set_proxy with a NUL",
+            [](tcc::Options &o) { o.set_proxy(std::string("http://a\0b", 10)); });
+    refused("set_trust_store(0)", [](tcc::Options &o) { o.set_trust_store(0); });
+    refused("set_trust_store(3)", [](tcc::Options &o) { o.set_trust_store(3); });
+
+    // The limits take effect.
+    const tcc::Error timeout = expect_error([&] {
+        tcc::Client(tcc::Options()
+                        .set_endpoint(endpoint + "/scenario/hang")
+                        .set_token(token)
+                        .set_stall_timeout_ms(200)
+                        .set_max_attempts(1))
+            .fetch_cc_emails();
+    });
+    check(timeout.code() == TCC_ERR_TIMEOUT && timeout.attempts() == 1,
+          "set_stall_timeout_ms(200): a hanging server times out after one attempt");
+
+    const std::string redirect = endpoint + "/scenario/redirect-same";
+    const tcc::Error not_followed =
+        expect_error([&] { client_for(redirect, token).fetch_cc_emails(); });
+    check(not_followed.code() == TCC_ERR_HTTP && not_followed.http_status() == 302,
+          "a redirect is not followed by default: TCC_ERR_HTTP 302");
+    const tcc::Client follows(
+        tcc::Options().set_endpoint(redirect).set_token(token).set_max_redirects(1));
+    check(follows.fetch_cc_emails().addresses.size() == 2, "set_max_redirects(1) follows it");
+
+    // The stand-in is also an HTTP proxy: an unresolvable host is reached through it.
+    const tcc::Client proxied(
+        tcc::Options().set_endpoint("http://osm.invalid").set_token(token).set_proxy(endpoint));
+    check(proxied.fetch_cc_emails().addresses.size() == 2, "set_proxy: through the proxy");
+
+    // TCC_TRUST_SYSTEM reads SSL_CERT_FILE when the client is made.
+    const char *cert_file = std::getenv("SSL_CERT_FILE");
+    if (cert_file != nullptr && std::string(cert_file).find("missing") != std::string::npos) {
+        const tcc::Error store = expect_error([&] {
+            tcc::Client client(tcc::Options()
+                                   .set_endpoint(endpoint)
+                                   .set_token(token)
+                                   .set_trust_store(TCC_TRUST_SYSTEM));
+        });
+        check(store.code() == TCC_ERR_CONFIG,
+              "set_trust_store(TCC_TRUST_SYSTEM) with a missing SSL_CERT_FILE: TCC_ERR_CONFIG");
+    }
+}
+
+void attempts_are_counted()
+{
+    const std::string html_502 = endpoint + "/scenario/html-502";
+    const tcc::Error retried = expect_error([&] { client_for(html_502, token).fetch_cc_emails(); });
+    check(retried.code() == TCC_ERR_SERVER && retried.attempts() == 3,
+          "html-502 with default options: 3 attempts, got " +
+              std::to_string(retried.attempts()));
+
+    const tcc::Client once(tcc::Options().set_endpoint(html_502).set_token(token).set_max_attempts(1));
+    const tcc::Error single = expect_error([&] { once.fetch_cc_emails(); });
+    check(single.code() == TCC_ERR_SERVER && single.attempts() == 1,
+          "html-502 with set_max_attempts(1): 1 attempt, got " +
+              std::to_string(single.attempts()));
+
+    const tcc::Error copy = single;
+    check(copy.attempts() == 1, "attempts() survives a copy");
+
+    const tcc::Client wrong = client_for(endpoint, "wrong-token");
+    check(expect_error([&] { wrong.fetch_cc_emails(); }).attempts() == 1,
+          "a 401 is not retried: 1 attempt");
+
+    const tcc::Error local = expect_error([] { tcc::Options().set_site(7); });
+    check(local.attempts() == 0, "an argument error: 0 attempts");
+    check(tcc::Error(TCC_ERR_INVALID_ARGUMENT, "made here").attempts() == 0,
+          "an error made in C++: 0 attempts");
+}
+
 void handles_move()
 {
     tcc::Client first = client_for(endpoint, token);
@@ -268,6 +375,8 @@ int main()
         fetches_values();
         errors_carry_the_detail();
         options_refuse_bad_values();
+        network_options();
+        attempts_are_counted();
         handles_move();
         from_env();
         other_credentials();

@@ -85,6 +85,10 @@ class TccError(Exception):
         service_message: the service's ``error_msg`` or None.
         request_id: the response's ``X-Request-Id`` (quote it to Huawei Cloud
             support) or None.
+        attempts: how many times the failed request was sent: 1 when it was
+            not retried, up to ``max_attempts`` when it was, 0 when nothing
+            was sent (argument and configuration errors, a deadline that
+            passed first).
     """
 
     def __init__(
@@ -95,6 +99,7 @@ class TccError(Exception):
         service_code: Optional[str] = None,
         service_message: Optional[str] = None,
         request_id: Optional[str] = None,
+        attempts: int = 0,
     ) -> None:
         super().__init__(message)
         try:
@@ -106,6 +111,7 @@ class TccError(Exception):
         self.service_code = service_code
         self.service_message = service_message
         self.request_id = request_id
+        self.attempts = attempts
 
     def __str__(self) -> str:
         return self.message
@@ -114,7 +120,8 @@ class TccError(Exception):
         return (
             f"TccError(code={self.code!r}, message={self.message!r}, "
             f"http_status={self.http_status!r}, service_code={self.service_code!r}, "
-            f"service_message={self.service_message!r}, request_id={self.request_id!r})"
+            f"service_message={self.service_message!r}, request_id={self.request_id!r}, "
+            f"attempts={self.attempts!r})"
         )
 
 
@@ -205,7 +212,17 @@ _OPTIONAL_FUNCTIONS: Dict[str, Tuple[List[Any], Any]] = {
     "tcc_options_set_security_token": ([_OptionsP, _str], _result),
     "tcc_options_set_password": ([_OptionsP, _str, _str, _str], _result),
     "tcc_options_set_iam_endpoint": ([_OptionsP, _str], _result),
+    "tcc_last_error_attempts": ([], ctypes.c_uint32),
+    "tcc_options_set_stall_timeout_ms": ([_OptionsP, ctypes.c_uint32], _result),
+    "tcc_options_set_max_attempts": ([_OptionsP, ctypes.c_uint32], _result),
+    "tcc_options_set_max_redirects": ([_OptionsP, ctypes.c_uint32], _result),
+    "tcc_options_set_max_header_bytes": ([_OptionsP, ctypes.c_uint32], _result),
+    "tcc_options_set_proxy": ([_OptionsP, _str], _result),
+    "tcc_options_set_trust_store": ([_OptionsP, ctypes.c_uint32], _result),
 }
+
+# tcc_trust_store values (TCC_TRUST_* in tcc.h), by the names Client(trust_store=...) takes.
+_TRUST_STORES: Dict[str, int] = {"bundled": 1, "system": 2}
 
 
 def _library_file_name() -> str:
@@ -303,6 +320,7 @@ def _last_error(code: int) -> TccError:
         _text(_lib.tcc_last_error_service_code()),
         _text(_lib.tcc_last_error_service_message()),
         _text(_lib.tcc_last_error_request_id()),
+        _lib.tcc_last_error_attempts() if hasattr(_lib, "tcc_last_error_attempts") else 0,
     )
 
 
@@ -358,6 +376,17 @@ def _integer_setter(function: str, ctype: Any) -> Callable[[Any, str, Any], None
     return apply
 
 
+def _trust_store_setter(options: Any, name: str, value: Any) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if value not in _TRUST_STORES:
+        raise TccError(
+            ResultCode.INVALID_ARGUMENT,
+            f"{name}: {value!r} is not one of " + ", ".join(repr(k) for k in _TRUST_STORES),
+        )
+    _check(_function("tcc_options_set_trust_store")(options, _TRUST_STORES[value]))
+
+
 # Plain settings, applied in this order after the endpoint and the
 # credentials. To support a new tcc_options_set_* function, add one line
 # here (and a keyword argument to Client.__init__).
@@ -368,8 +397,14 @@ _SETTINGS: List[Tuple[str, Callable[[Any, str, Any], None]]] = [
     ("site", _integer_setter("tcc_options_set_site", ctypes.c_int32)),
     ("connect_timeout_ms", _integer_setter("tcc_options_set_connect_timeout_ms", ctypes.c_uint32)),
     ("timeout_ms", _integer_setter("tcc_options_set_timeout_ms", ctypes.c_uint32)),
+    ("stall_timeout_ms", _integer_setter("tcc_options_set_stall_timeout_ms", ctypes.c_uint32)),
+    ("max_attempts", _integer_setter("tcc_options_set_max_attempts", ctypes.c_uint32)),
+    ("max_redirects", _integer_setter("tcc_options_set_max_redirects", ctypes.c_uint32)),
+    ("proxy", _string_setter("tcc_options_set_proxy")),
+    ("trust_store", _trust_store_setter),
     ("ca_file", _string_setter("tcc_options_set_ca_file")),
     ("max_response_bytes", _integer_setter("tcc_options_set_max_response_bytes", ctypes.c_uint64)),
+    ("max_header_bytes", _integer_setter("tcc_options_set_max_header_bytes", ctypes.c_uint32)),
 ]
 
 
@@ -388,6 +423,15 @@ class Client:
     TccError (code INVALID_ARGUMENT or CONFIG) for one it refuses; a value
     of the wrong Python type raises TypeError.
 
+    Network (see the matching tcc_options_set_* in tcc.h for defaults and
+    ranges): ``connect_timeout_ms``, ``timeout_ms`` (the whole call),
+    ``stall_timeout_ms``; ``max_attempts`` (1 turns retrying off);
+    ``max_redirects`` (same-origin only); ``proxy``
+    (``http://[user:password@]host[:port]``, or ``""`` for no proxy, the
+    environment's included; None reads the proxy environment variables);
+    ``trust_store`` (``"bundled"``, the default, or ``"system"``);
+    ``ca_file``; ``max_response_bytes`` and ``max_header_bytes``.
+
     ``Client.from_env()`` reads the same configuration from TCC_* and
     HUAWEICLOUD_SDK_* environment variables, as tcc_options_new_from_env.
     """
@@ -405,6 +449,12 @@ class Client:
         *,
         connect_timeout_ms: Optional[int] = None,
         max_response_bytes: Optional[int] = None,
+        stall_timeout_ms: Optional[int] = None,
+        max_attempts: Optional[int] = None,
+        max_redirects: Optional[int] = None,
+        max_header_bytes: Optional[int] = None,
+        proxy: Optional[str] = None,
+        trust_store: Optional[str] = None,
         ak: Optional[str] = None,
         sk: Optional[str] = None,
         domain_id: Optional[str] = None,
@@ -430,6 +480,12 @@ class Client:
             "timeout_ms": timeout_ms,
             "connect_timeout_ms": connect_timeout_ms,
             "max_response_bytes": max_response_bytes,
+            "stall_timeout_ms": stall_timeout_ms,
+            "max_attempts": max_attempts,
+            "max_redirects": max_redirects,
+            "max_header_bytes": max_header_bytes,
+            "proxy": proxy,
+            "trust_store": trust_store,
             "iam_endpoint": iam_endpoint,
         }
         options = _OptionsP()
