@@ -12,7 +12,10 @@
 //!
 //! TLS verification is always on; see `trust` for the roots.
 
+use std::io::Read;
 use ureq::config::AutoHeaderValue;
+
+use ureq::http::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use ureq::http::{HeaderName, HeaderValue, Uri};
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, Timeout};
@@ -29,6 +32,9 @@ use crate::response::HttpResponse;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::trust;
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const X_SUBJECT_TOKEN: HeaderName = HeaderName::from_static("x-subject-token");
 
 /// Sent on every request so the service can tell tcc's traffic apart.
 pub const USER_AGENT: &str = concat!("tcc/", env!("CARGO_PKG_VERSION"));
@@ -169,19 +175,20 @@ impl Transport {
         .map_err(|e| self.transport_error(e, deadline))?;
 
         let status = response.status().as_u16();
-        let header_text = |name: &str| {
+        // Names as constants: a `&str` name would be parsed again on every lookup.
+        let header_text = |name: &HeaderName| {
             response
                 .headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let request_id = header_text("x-request-id");
-        let content_type = header_text("content-type");
-        let location = header_text("location");
-        let retry_after = header_text("retry-after");
+        let request_id = header_text(&X_REQUEST_ID);
+        let content_type = header_text(&CONTENT_TYPE);
+        let location = header_text(&LOCATION);
+        let retry_after = header_text(&RETRY_AFTER);
         // Only IAM's token response has it; wrapped at once so it is wiped after use.
-        let subject_token = header_text("x-subject-token").map(Secret::new);
+        let subject_token = header_text(&X_SUBJECT_TOKEN).map(Secret::new);
         let too_large = |what: String| {
             Error::new(
                 ErrorKind::ResponseTooLarge,
@@ -198,11 +205,16 @@ impl Transport {
                 self.max_response_bytes
             )));
         }
-        let body = response
+        // Sized from Content-Length (already checked against the limit), so
+        // reading does not grow the buffer step by step.
+        let mut body = Vec::with_capacity(declared.unwrap_or(0) as usize);
+        response
             .into_body()
-            .with_config()
+            .into_with_config()
             .limit(self.max_response_bytes)
-            .read_to_vec()
+            .reader()
+            .read_to_end(&mut body)
+            .map_err(ureq::Error::from)
             .map_err(|e| match e {
                 ureq::Error::BodyExceedsLimit(limit) => {
                     too_large(format!("the body is over the limit of {limit} bytes"))
