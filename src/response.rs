@@ -120,8 +120,12 @@ pub(crate) fn shown_location(location: &str) -> String {
         None => location.to_owned(),
     };
     if shown.len() > MAX_SHOWN {
-        // ASCII, so any index is a char boundary.
-        shown.truncate(MAX_SHOWN);
+        // Cut on a character boundary: a Location need not be ASCII.
+        let cut = (0..=MAX_SHOWN)
+            .rev()
+            .find(|&i| shown.is_char_boundary(i))
+            .unwrap_or(0);
+        shown.truncate(cut);
         shown.push_str("...");
     }
     shown
@@ -187,7 +191,7 @@ struct WireErrorBody {
     error_code: Option<String>,
     #[serde(default, deserialize_with = "text")]
     error_msg: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     error: Option<WireNestedError>,
 }
 
@@ -225,6 +229,33 @@ fn error_body(body: &[u8]) -> Option<WireError> {
     parse_object::<WireErrorBody>(body).ok()?.into_error()
 }
 
+/// A JSON object read into `T`. serde's derived structs also accept an
+/// array and read it by position (`["u","c","e"]` as a record); in OSM's
+/// answers an array is never a record nor an error, so it is refused.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(Object)
+    }
+}
+
+/// An optional field that must be an object when present (see [`Object`]).
+fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<Object<T>>::deserialize(d).map(|o| o.map(|o| o.0))
+}
+
 /// Parses a JSON object. serde would also build a struct from an array, by
 /// position; an array here is never a valid answer.
 pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
@@ -241,7 +272,7 @@ struct WireCcEmails {
     error_code: Option<String>,
     #[serde(default, deserialize_with = "text")]
     error_msg: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     error: Option<WireNestedError>,
     #[serde(default, deserialize_with = "last_record")]
     cc_email_info: Option<Option<CcRecord>>,
@@ -318,9 +349,9 @@ fn last_record<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<CcRecord
             Ok(Some(w.into()))
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let first: Option<Option<WireRecord>> = seq.next_element()?;
+            let first: Option<Option<Object<WireRecord>>> = seq.next_element()?;
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(first.flatten().map(Into::into))
+            Ok(first.flatten().map(|record| record.0.into()))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)

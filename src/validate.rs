@@ -5,7 +5,9 @@
 use crate::error::Error;
 
 /// A header value: 1..=`max` bytes of printable ASCII (no CR, LF, NUL or
-/// other control characters, which would allow header injection).
+/// other control characters, which would allow header injection), not
+/// starting or ending with a space (HTTP trims those, so the server would
+/// see another value than the one set).
 pub fn header_value(what: &str, value: &str, max: usize) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid_argument(format!("{what} is empty")));
@@ -18,6 +20,11 @@ pub fn header_value(what: &str, value: &str, max: usize) -> Result<(), Error> {
     if let Some(pos) = value.bytes().position(|b| !(0x20..0x7f).contains(&b)) {
         return Err(Error::invalid_argument(format!(
             "{what} contains a control or non-ASCII character at byte {pos}"
+        )));
+    }
+    if value.starts_with(' ') || value.ends_with(' ') {
+        return Err(Error::invalid_argument(format!(
+            "{what} starts or ends with a space"
         )));
     }
     Ok(())
@@ -39,6 +46,9 @@ mod tests {
             "nul\0",
             "é",
             "\x7f",
+            " ",
+            " en-us",
+            "en-us ",
         ] {
             assert!(header_value("x", bad, 32).is_err(), "{bad:?} accepted");
         }
