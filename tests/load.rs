@@ -321,36 +321,6 @@ fn c_stress_program_with_many_threads() {
     );
 }
 
-/// valgrind is installed by .ci/run; on a machine without it this test
-/// says so and passes only outside CI.
-fn valgrind() -> Option<Command> {
-    let found = Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "valgrind is required in CI"
-        );
-        eprintln!("valgrind not installed: skipping the memory check");
-        return None;
-    }
-    let mut command = Command::new("valgrind");
-    command
-        .args([
-            "--leak-check=full",
-            "--errors-for-leak-kinds=definite,possible",
-            "--error-exitcode=99",
-            "--quiet",
-        ])
-        .arg(format!(
-            "--suppressions={}",
-            repo_root().join("tests/valgrind.supp").display()
-        ));
-    Some(command)
-}
-
 #[test]
 fn c_stress_program_under_valgrind() {
     let exe = stress_program();

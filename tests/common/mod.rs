@@ -482,3 +482,43 @@ pub fn assert_elapsed(elapsed: std::time::Duration, min_ms: u64, max_ms: u64) {
         "took {ms} ms, expected {min_ms}..={max_ms} ms"
     );
 }
+
+/// Whether `tool` runs (`tool --version`). The tools the tests need are
+/// installed by .ci/run: one missing in CI fails the test; elsewhere the
+/// test says so and passes.
+pub fn have_tool(tool: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is required in CI (Debian: see the packages .ci/run installs)"
+        );
+        eprintln!("{tool} not installed: skipping this check");
+    }
+    found
+}
+
+/// valgrind with the project's leak check (definite and possible leaks are
+/// errors, exit status 99) and suppressions, with the TCC_* environment
+/// cleared; `None` when valgrind is missing (see `have_tool`).
+pub fn valgrind() -> Option<Command> {
+    if !have_tool("valgrind") {
+        return None;
+    }
+    let mut command = clean_command(Path::new("valgrind"));
+    command
+        .args([
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,possible",
+            "--error-exitcode=99",
+            "--quiet",
+        ])
+        .arg(format!(
+            "--suppressions={}",
+            repo_root().join("tests/valgrind.supp").display()
+        ));
+    Some(command)
+}
