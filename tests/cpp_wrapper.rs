@@ -26,18 +26,6 @@ fn with_endpoint(program: &Path, endpoint: &str, token: &str) -> Command {
     command
 }
 
-/// Every proxy variable libtcc reads: none may leak into the wrapper's test program.
-const PROXY_VARIABLES: [&str; 8] = [
-    "http_proxy",
-    "HTTP_PROXY",
-    "https_proxy",
-    "HTTPS_PROXY",
-    "all_proxy",
-    "ALL_PROXY",
-    "no_proxy",
-    "NO_PROXY",
-];
-
 /// Warnings a C++ user may well build with: the header must stay clean under them.
 const STRICT: &[&str] = &[
     "-std=c++17",

@@ -16,18 +16,6 @@ use tcc::ffi::*;
 
 const API_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
 
-/// Every proxy variable: none may leak into a child from the test's environment.
-const PROXY_VARIABLES: [&str; 8] = [
-    "http_proxy",
-    "HTTP_PROXY",
-    "https_proxy",
-    "HTTPS_PROXY",
-    "all_proxy",
-    "ALL_PROXY",
-    "no_proxy",
-    "NO_PROXY",
-];
-
 fn standin() -> Standin {
     Standin::start(standin_config()).unwrap()
 }

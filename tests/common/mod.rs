@@ -231,14 +231,29 @@ pub fn run(mut command: Command) -> Run {
     }
 }
 
-/// A command with the TCC_* variables cleared, so the caller's environment
-/// cannot leak into a test.
+/// Every proxy variable libtcc reads.
+pub const PROXY_VARIABLES: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
+/// A command with the TCC_*, HUAWEICLOUD_* and proxy variables cleared, so
+/// the caller's environment cannot leak into a test.
 pub fn clean_command(program: &Path) -> Command {
     let mut command = Command::new(program);
     for (key, _) in std::env::vars() {
         if key.starts_with("TCC_") || key.starts_with("HUAWEICLOUD_") {
             command.env_remove(key);
         }
+    }
+    for key in PROXY_VARIABLES {
+        command.env_remove(key);
     }
     command
 }
