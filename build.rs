@@ -143,13 +143,16 @@ const HEADER_PREAMBLE: &str = "\
  *   and copied if kept. NULL, invalid UTF-8, over-long values and header
  *   values with control characters give TCC_ERR_INVALID_ARGUMENT before
  *   anything is sent.
- * - Ownership out. Handles (tcc_options, tcc_client, tcc_cc_emails) are owned
- *   by the caller and freed with their own _free function; owned strings
- *   (char *) with tcc_free. Never use free() on them. All frees accept NULL.
- *   Borrowed strings (const char *) live as long as documented per function.
- * - Threads. tcc_client and tcc_cc_emails may be used from several threads
- *   at once; tcc_options from one thread at a time. Error detail is per
- *   thread. No function keeps global mutable state.
+ * - Ownership out. Handles (tcc_options, tcc_client, tcc_cc_emails,
+ *   tcc_call) are owned by the caller and freed with their own _free
+ *   function; owned strings (char *) with tcc_free. Never use free() on
+ *   them. All frees accept NULL. Borrowed strings (const char *) live as
+ *   long as documented per function.
+ * - Threads. tcc_client, tcc_cc_emails and tcc_call may be used from
+ *   several threads at once; tcc_options from one thread at a time. Error
+ *   detail is per thread. No function keeps global mutable state. Only
+ *   tcc_fetch_cc_emails_async starts threads, one per call, which end with
+ *   the call; its callback runs on them (see there).
  * - Safety. No panic crosses into C: an internal bug gives TCC_ERR_INTERNAL.
  *   Credentials never appear in any message.
  */";

@@ -12,13 +12,16 @@
  *   and copied if kept. NULL, invalid UTF-8, over-long values and header
  *   values with control characters give TCC_ERR_INVALID_ARGUMENT before
  *   anything is sent.
- * - Ownership out. Handles (tcc_options, tcc_client, tcc_cc_emails) are owned
- *   by the caller and freed with their own _free function; owned strings
- *   (char *) with tcc_free. Never use free() on them. All frees accept NULL.
- *   Borrowed strings (const char *) live as long as documented per function.
- * - Threads. tcc_client and tcc_cc_emails may be used from several threads
- *   at once; tcc_options from one thread at a time. Error detail is per
- *   thread. No function keeps global mutable state.
+ * - Ownership out. Handles (tcc_options, tcc_client, tcc_cc_emails,
+ *   tcc_call) are owned by the caller and freed with their own _free
+ *   function; owned strings (char *) with tcc_free. Never use free() on
+ *   them. All frees accept NULL. Borrowed strings (const char *) live as
+ *   long as documented per function.
+ * - Threads. tcc_client, tcc_cc_emails and tcc_call may be used from
+ *   several threads at once; tcc_options from one thread at a time. Error
+ *   detail is per thread. No function keeps global mutable state. Only
+ *   tcc_fetch_cc_emails_async starts threads, one per call, which end with
+ *   the call; its callback runs on them (see there).
  * - Safety. No panic crosses into C: an internal bug gives TCC_ERR_INTERNAL.
  *   Credentials never appear in any message.
  */
@@ -42,6 +45,24 @@
 
 
 /**
+ * `tcc_call_wait`'s timeout meaning "no time limit".
+ */
+#define TCC_WAIT_FOREVER UINT32_MAX
+
+/**
+ * A call started by `tcc_fetch_cc_emails_async`. Opaque; free with
+ * `tcc_call_free`.
+ *
+ * Thread safety: any number of threads may call `tcc_call_wait`,
+ * `tcc_call_join` and `tcc_call_cancel` on one handle at once, callbacks
+ * included. Only `tcc_call_free` must not run concurrently with other use
+ * of the handle. The handle is independent of the call: freeing it
+ * neither cancels nor waits for the call, which completes and calls back
+ * anyway.
+ */
+typedef struct tcc_call tcc_call;
+
+/**
  * The result of `tcc_fetch_cc_emails`. Opaque; free with `tcc_cc_emails_free`.
  *
  * Thread safety: immutable; any number of threads may read one result at
@@ -60,6 +81,8 @@ typedef struct tcc_cc_emails tcc_cc_emails;
  * the same client at once; they share its pool of keep-alive connections
  * and its IAM results (one IAM request serves all threads waiting for it).
  * Only `tcc_client_free` must not run concurrently with any other use.
+ * Calls started with `tcc_fetch_cc_emails_async` hold on to what they need,
+ * so the client may be freed while they are in flight.
  */
 typedef struct tcc_client tcc_client;
 
@@ -84,6 +107,34 @@ typedef uint32_t tcc_result;
  * `tcc_options_set_trust_store`.
  */
 typedef uint32_t tcc_trust_store;
+
+/**
+ * The callback of `tcc_fetch_cc_emails_async`, called exactly once per
+ * call that `tcc_fetch_cc_emails_async` started (returned `TCC_OK` for).
+ *
+ * - `userdata`: the pointer given to `tcc_fetch_cc_emails_async`, as it was.
+ * - `code`: `TCC_OK`, the code `tcc_fetch_cc_emails` would have returned,
+ *   or `TCC_ERR_CANCELLED` when `tcc_call_cancel` came first.
+ * - `result`: on `TCC_OK`, a result the callback owns: free it with
+ *   `tcc_cc_emails_free`, now or later, on any thread. NULL otherwise.
+ *
+ * While the callback runs, `tcc_last_error_*` on its thread describe the
+ * failure (message, HTTP status, service code, request id, attempts), or
+ * report `TCC_OK` after a success; they are valid until the callback
+ * returns or calls a tcc function that returns `tcc_result`.
+ *
+ * It runs on a thread tcc started (see `tcc_fetch_cc_emails_async`). It
+ * may call any tcc function, including `tcc_fetch_cc_emails_async` (chain
+ * another call), `tcc_call_free` on its own handle and `tcc_client_free`
+ * on the call's client (when no other thread uses it). It must return: it
+ * must not throw a C++ exception or `longjmp` out, and should not block
+ * for long (it holds its call's `tcc_call_wait` callers, and its thread).
+ * `tcc_call_wait` or `tcc_call_join` on its own call returns
+ * `TCC_ERR_INVALID_ARGUMENT` instead of waiting for itself; waiting on
+ * another call is allowed, with the usual care about two callbacks
+ * waiting on each other.
+ */
+typedef void (*tcc_cc_emails_callback)(void *userdata, tcc_result code, struct tcc_cc_emails *result);
 
 /**
  * Success.
@@ -161,6 +212,13 @@ typedef uint32_t tcc_trust_store;
  * The response body or head is larger than the configured limit.
  */
 #define TCC_ERR_RESPONSE_TOO_LARGE 31
+
+/**
+ * The call was cancelled with `tcc_call_cancel` before it completed (only
+ * ever passed to a `tcc_cc_emails_callback`). Its request may or may not
+ * have been sent.
+ */
+#define TCC_ERR_CANCELLED 40
 
 /**
  * A bug in tcc was caught before it could harm the process. Please report it.
@@ -627,6 +685,12 @@ tcc_result tcc_client_new(const struct tcc_options *options, struct tcc_client *
  * Frees a client and wipes the credentials it holds. NULL is accepted and
  * ignored. Must not be called twice, nor while another thread is using the
  * client. Results already fetched stay valid.
+ *
+ * Calls started with `tcc_fetch_cc_emails_async` and still in flight are
+ * neither cancelled nor waited for: each keeps its own reference to the
+ * client's state (connections, credentials), completes and calls back as
+ * usual; the credentials are wiped when the last of them ends. Freeing
+ * the client from inside such a callback is allowed.
  */
 void tcc_client_free(struct tcc_client *client);
 
@@ -724,6 +788,114 @@ const char *tcc_cc_emails_last_cc_email(const struct tcc_cc_emails *result);
  *   with `tcc_free`. Not written on failure.
  */
 tcc_result tcc_cc_emails_to_json(const struct tcc_cc_emails *result, char **out_json);
+
+/**
+ * Starts "Querying Service Ticket CC", like `tcc_fetch_cc_emails`, on a
+ * thread of its own, and returns at once. The outcome arrives through
+ * `callback`.
+ *
+ * - `client`: borrowed for this function only; not NULL. The call keeps a
+ *   reference to the client's state, so the client may be freed while the
+ *   call is in flight (`tcc_client_free` neither cancels nor waits for it).
+ * - `callback`: not NULL; see `tcc_cc_emails_callback`.
+ * - `userdata`: passed to `callback` as it is, never read by tcc; may be
+ *   NULL. It must stay valid until the callback has been called.
+ * - `out_call`: on success receives a handle that the caller owns and must
+ *   free with `tcc_call_free` (at any time: it does not cancel the call).
+ *   It is written before the callback can start, so it may point into
+ *   `userdata`. Not written on failure.
+ *
+ * On `TCC_OK` the callback is called exactly once, whatever happens: with
+ * the result, the failure (the same codes as `tcc_fetch_cc_emails`), or
+ * `TCC_ERR_CANCELLED`. On any other code it is never called and nothing
+ * is sent: `TCC_ERR_INVALID_ARGUMENT` (NULL client, callback or out_call),
+ * `TCC_ERR_INTERNAL` (the system refused a new thread; the message says so).
+ *
+ * Threads. Each call runs on a new thread (named `tcc-call`) which sends
+ * the request, calls back, and ends; a cancelled call's callback runs on
+ * another new thread (`tcc-cancel`) so that it comes at once. So the
+ * callback never runs on the thread that called this function or any
+ * `tcc_call_*` function, nor inside any of them. New threads inherit the
+ * signal mask of the thread starting them (block signals there if a
+ * dedicated thread handles them). tcc keeps no thread when no call is in
+ * flight: a call has at most two, the worker until the call's work ends
+ * and the cancel thread until its callback returns. A cancelled call's
+ * work is abandoned, not interrupted: its worker ends by the client's
+ * deadline (`tcc_options_set_timeout_ms`, default 30 s) at the latest.
+ * Bound the number of calls you start to bound the threads.
+ *
+ * Ordering. Callbacks of different calls may run in any order and at the
+ * same time as each other, so what they share needs locking. Everything
+ * the callback did is visible to a thread whose `tcc_call_wait` returned
+ * `TCC_OK`. Before unloading libtcc (`dlclose`) or leaving `main`, join
+ * every call with `tcc_call_join` (a freed handle cannot be joined): a tcc
+ * thread still running then would crash, or be cut off mid-call.
+ */
+tcc_result tcc_fetch_cc_emails_async(const struct tcc_client *client,
+                                     tcc_cc_emails_callback callback,
+                                     void *userdata,
+                                     struct tcc_call **out_call);
+
+/**
+ * Waits until the call's callback has returned.
+ *
+ * - `call`: borrowed; not NULL.
+ * - `timeout_ms`: how long to wait at most; 0 only looks;
+ *   `TCC_WAIT_FOREVER` waits without limit.
+ *
+ * Returns `TCC_OK` once the callback has returned (at once if it already
+ * had; any number of times); `TCC_ERR_TIMEOUT` if it had not within
+ * `timeout_ms`; `TCC_ERR_INVALID_ARGUMENT` for NULL, or when called from
+ * inside this call's own callback (which cannot return while it waits).
+ * Thread-safe: several threads may wait on one call.
+ *
+ * After a `tcc_call_cancel` this returns as soon as the callback has, while
+ * the abandoned work may still be running: see `tcc_call_join`.
+ */
+tcc_result tcc_call_wait(const struct tcc_call *call, uint32_t timeout_ms);
+
+/**
+ * Waits until the call is entirely over: its callback has returned and
+ * every thread it started has ended (`pthread_join`), including the
+ * abandoned work of a cancelled call, which ends by the client's deadline
+ * at the latest. After `TCC_OK`, the call runs no more code of libtcc: this
+ * is what to do for every call before `dlclose` or leaving `main`.
+ *
+ * Arguments and results as for `tcc_call_wait` (`TCC_OK` any number of
+ * times, `TCC_ERR_TIMEOUT`, `TCC_ERR_INVALID_ARGUMENT` for NULL or from
+ * inside this call's own callback). Thread-safe.
+ */
+tcc_result tcc_call_join(const struct tcc_call *call, uint32_t timeout_ms);
+
+/**
+ * Cancels the call, best effort: a call whose request is not sent yet is
+ * not sent; one in flight is abandoned (its network work goes on in the
+ * background until it ends or the client's deadline passes, and its result
+ * is dropped). Either way its callback is called at once, on a new thread,
+ * with `TCC_ERR_CANCELLED` and a NULL result, unless it has already been
+ * called or is being called (then this does nothing).
+ *
+ * Returns true when this cancel decided the outcome (the callback gets
+ * `TCC_ERR_CANCELLED`), false for NULL, a call already completed or
+ * completing, or one already cancelled. Never blocks on the callback.
+ * Thread-safe; allowed inside any callback, its own call's included
+ * (returns false there). If the system refuses the new thread, the
+ * callback still gets `TCC_ERR_CANCELLED`, from the call's own thread when
+ * its work ends.
+ */
+bool tcc_call_cancel(const struct tcc_call *call);
+
+/**
+ * Frees a call handle. NULL is accepted and ignored. Must not be called
+ * twice, nor while another thread uses the handle.
+ *
+ * Does not cancel, wait or join: the call goes on and calls back as usual
+ * (call `tcc_call_cancel` first to cancel it), and its threads end by
+ * themselves. So a call may be started and its handle freed at once when
+ * only the callback matters ("fire and forget"), and a callback may free
+ * its own call's handle.
+ */
+void tcc_call_free(struct tcc_call *call);
 
 /**
  * Frees a string that tcc returned as an owned `char *` (for example by

@@ -33,6 +33,8 @@ pub enum ErrorKind {
     BadResponse,
     /// The body exceeds the configured size limit.
     ResponseTooLarge,
+    /// The caller cancelled the call before it completed.
+    Cancelled,
     /// A bug in tcc (a caught panic). Please report it.
     Internal,
 }

@@ -23,9 +23,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use common::*;
@@ -85,6 +85,11 @@ const COVERED: &[&str] = &[
     "tcc_cc_emails_last_customer_id",
     "tcc_cc_emails_last_cc_email",
     "tcc_cc_emails_to_json",
+    "tcc_fetch_cc_emails_async",
+    "tcc_call_wait",
+    "tcc_call_join",
+    "tcc_call_cancel",
+    "tcc_call_free",
     "tcc_free",
 ];
 
@@ -758,6 +763,31 @@ enum Op {
         client: usize,
         null_out: bool,
     },
+    /// `tcc_fetch_cc_emails_async`, then (when it started) maybe
+    /// `tcc_call_cancel`, `tcc_call_wait` and `tcc_call_join`, so that all
+    /// its network work happens within this op.
+    FetchAsync {
+        client: usize,
+        call: usize,
+        null_callback: bool,
+        null_out: bool,
+        cancel: bool,
+    },
+    /// On a completed call (or NULL): wait / join with any timeout, cancel, free.
+    CallWait {
+        call: usize,
+        timeout_ms: u32,
+    },
+    CallJoin {
+        call: usize,
+        timeout_ms: u32,
+    },
+    CallCancel {
+        call: usize,
+    },
+    CallFree {
+        call: usize,
+    },
     Read {
         result: usize,
         index: usize,
@@ -864,6 +894,14 @@ fn op(str_setters: usize, u32_setters: usize) -> impl Strategy<Value = Op> {
             .prop_map(|(client, result, null_out)| Op::Fetch { client, result, null_out }),
         2 => (slot(), prop::bool::weighted(0.15))
             .prop_map(|(client, null_out)| Op::FetchJson { client, null_out }),
+        2 => (slot(), slot(), prop::bool::weighted(0.1), prop::bool::weighted(0.1), any::<bool>())
+            .prop_map(|(client, call, null_callback, null_out, cancel)| Op::FetchAsync {
+                client, call, null_callback, null_out, cancel,
+            }),
+        1 => (slot(), u32_value()).prop_map(|(call, timeout_ms)| Op::CallWait { call, timeout_ms }),
+        1 => (slot(), u32_value()).prop_map(|(call, timeout_ms)| Op::CallJoin { call, timeout_ms }),
+        1 => slot().prop_map(|call| Op::CallCancel { call }),
+        1 => slot().prop_map(|call| Op::CallFree { call }),
         3 => (slot(), prop_oneof![
                 0usize..4,
                 Just(usize::MAX),
@@ -892,10 +930,46 @@ struct Client {
     opts: Opts,
 }
 
+/// What an async call's callback saw.
+#[derive(Default)]
+struct CallRecord {
+    calls: AtomicU32,
+    code: AtomicU32,
+    detail: Mutex<Option<LastError>>,
+    addresses: Mutex<Vec<String>>,
+}
+
+/// Records and frees; must not panic (it is called from C's side of the ABI).
+unsafe extern "C" fn record_call(
+    userdata: *mut c_void,
+    code: tcc_result,
+    result: *mut tcc_cc_emails,
+) {
+    let record = &*userdata.cast::<CallRecord>();
+    if let Ok(mut detail) = record.detail.lock() {
+        *detail = Some(last_error());
+    }
+    if let Ok(mut addresses) = record.addresses.lock() {
+        *addresses = (0..tcc_cc_emails_count(result))
+            .filter_map(|i| text(tcc_cc_emails_address(result, i)))
+            .collect();
+    }
+    tcc_cc_emails_free(result);
+    record.code.store(code, Ordering::SeqCst);
+    record.calls.fetch_add(1, Ordering::SeqCst);
+}
+
+/// A completed (and joined) async call, and what its callback saw.
+struct AsyncCall {
+    handle: *mut tcc_call,
+    record: Box<CallRecord>,
+}
+
 struct Handles {
     options: [Option<(*mut tcc_options, Opts)>; SLOTS],
     clients: [Option<Client>; SLOTS],
     results: [Option<*mut tcc_cc_emails>; SLOTS],
+    calls: [Option<AsyncCall>; SLOTS],
 }
 
 impl Handles {
@@ -909,6 +983,9 @@ impl Handles {
             }
             for r in self.results.iter_mut().filter_map(Option::take) {
                 tcc_cc_emails_free(r);
+            }
+            for c in self.calls.iter_mut().filter_map(Option::take) {
+                tcc_call_free(c.handle);
             }
         }
     }
@@ -935,6 +1012,7 @@ const DOCUMENTED: &[tcc_result] = &[
     TCC_ERR_HTTP,
     TCC_ERR_BAD_RESPONSE,
     TCC_ERR_RESPONSE_TOO_LARGE,
+    TCC_ERR_CANCELLED,
     TCC_ERR_INTERNAL,
 ];
 
@@ -1005,6 +1083,7 @@ impl Runner {
             options: Default::default(),
             clients: Default::default(),
             results: Default::default(),
+            calls: Default::default(),
         };
         for (i, op) in ops.iter().enumerate() {
             let before = osm_request_count();
@@ -1317,6 +1396,54 @@ impl Runner {
                 called("tcc_fetch_cc_emails_json");
                 return self.fetch(h, *client, None, *null_out);
             }
+            Op::FetchAsync {
+                client,
+                call,
+                null_callback,
+                null_out,
+                cancel,
+            } => {
+                called("tcc_fetch_cc_emails_async");
+                return self.fetch_async(h, *client, *call, *null_callback, *null_out, *cancel);
+            }
+            Op::CallWait { call, timeout_ms } | Op::CallJoin { call, timeout_ms } => {
+                let join = matches!(op, Op::CallJoin { .. });
+                let (name, f): (_, unsafe extern "C" fn(*const tcc_call, u32) -> tcc_result) =
+                    if join {
+                        ("tcc_call_join", tcc_call_join)
+                    } else {
+                        ("tcc_call_wait", tcc_call_wait)
+                    };
+                called(name);
+                let c = h.calls[*call].as_ref();
+                let code = unsafe { f(c.map_or(ptr::null(), |c| c.handle), *timeout_ms) };
+                // Every call kept is complete and joined: no waiting, whatever the timeout.
+                let expected = if c.is_some() {
+                    TCC_OK
+                } else {
+                    TCC_ERR_INVALID_ARGUMENT
+                };
+                check_code(name, code, &[expected])?;
+            }
+            Op::CallCancel { call } => {
+                called("tcc_call_cancel");
+                let code_before = tcc_last_error_code();
+                let c = h.calls[*call].as_ref();
+                let took = unsafe { tcc_call_cancel(c.map_or(ptr::null(), |c| c.handle)) };
+                prop_assert!(!took, "cancel took effect on a completed call (or NULL)");
+                if let Some(c) = c {
+                    prop_assert_eq!(c.record.calls.load(Ordering::SeqCst), 1);
+                }
+                prop_assert_eq!(tcc_last_error_code(), code_before);
+            }
+            Op::CallFree { call } => {
+                called("tcc_call_free");
+                let c = h.calls[*call].take();
+                unsafe { tcc_call_free(c.as_ref().map_or(ptr::null_mut(), |c| c.handle)) };
+                if let Some(c) = c {
+                    prop_assert_eq!(c.record.calls.load(Ordering::SeqCst), 1);
+                }
+            }
             Op::Read { result, index } => {
                 for name in [
                     "tcc_cc_emails_count",
@@ -1452,17 +1579,7 @@ impl Runner {
         let Endpoint::Local(scenario) = c.opts.endpoint else {
             unreachable!("only fetchable clients get here")
         };
-        let on_success = match scenario {
-            "business-error" => TCC_ERR_SERVICE,
-            "status-404" => TCC_ERR_HTTP,
-            _ => TCC_OK,
-        };
-        let allowed = match c.opts.credentials_good() {
-            Some(true) => vec![on_success],
-            Some(false) => vec![TCC_ERR_AUTH],
-            None => vec![on_success, TCC_ERR_AUTH],
-        };
-        check_code(name, code, &allowed)?;
+        check_code(name, code, &self.fetch_codes(c))?;
         if code != TCC_OK {
             prop_assert!(
                 result == sentinel() && json == sentinel(),
@@ -1492,6 +1609,118 @@ impl Runner {
             None => check_json_string(json)?,
         }
         Ok(true)
+    }
+}
+
+impl Runner {
+    /// An async fetch: arguments refused as documented (no callback, no
+    /// handle, nothing sent), or started on a fetchable client, maybe
+    /// cancelled, waited for and joined; the callback's outcome checked as
+    /// `fetch` checks the blocking call's.
+    fn fetch_async(
+        &self,
+        h: &mut Handles,
+        client: usize,
+        slot: usize,
+        null_callback: bool,
+        null_out: bool,
+        cancel: bool,
+    ) -> Result<bool, TestCaseError> {
+        let c = h.clients[client].as_ref();
+        // Never started on a client whose requests would leave the stand-in.
+        let null_out = null_out || c.is_some_and(|c| !c.opts.fetchable());
+        let handle = c.map_or(ptr::null_mut(), |c| c.handle);
+        let record = Box::<CallRecord>::default();
+        let userdata = ptr::from_ref::<CallRecord>(&record).cast_mut().cast();
+        let callback: tcc_cc_emails_callback = if null_callback {
+            None
+        } else {
+            Some(record_call)
+        };
+        let mut out: *mut tcc_call = sentinel();
+        let out_ptr = if null_out { ptr::null_mut() } else { &mut out };
+        let code = unsafe { tcc_fetch_cc_emails_async(handle, callback, userdata, out_ptr) };
+        let Some(c) = c.filter(|_| !null_out && !null_callback) else {
+            check_code("fetch_async", code, &[TCC_ERR_INVALID_ARGUMENT])?;
+            prop_assert_eq!(out, sentinel(), "out written on failure");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            prop_assert_eq!(
+                record.calls.load(Ordering::SeqCst),
+                0,
+                "a refused call called back"
+            );
+            return Ok(false);
+        };
+        check_code("fetch_async", code, &[TCC_OK])?;
+        prop_assert!(!out.is_null() && out != sentinel());
+        let before = standin().requests().len();
+        let took = cancel && unsafe { tcc_call_cancel(out) };
+        called("tcc_call_cancel");
+        called("tcc_call_wait");
+        called("tcc_call_join");
+        unsafe {
+            check_code("call_wait", tcc_call_wait(out, 60_000), &[TCC_OK])?;
+            // Joined: an abandoned request is over before the next op.
+            check_code("call_join", tcc_call_join(out, 60_000), &[TCC_OK])?;
+        }
+        prop_assert_eq!(record.calls.load(Ordering::SeqCst), 1, "callbacks");
+        let code = record.code.load(Ordering::SeqCst);
+        let detail = record.detail.lock().unwrap().clone().unwrap();
+        prop_assert_eq!(detail.code, code, "the callback's last error: {:?}", detail);
+        let allowed = if took {
+            vec![TCC_ERR_CANCELLED]
+        } else {
+            self.fetch_codes(c)
+        };
+        prop_assert!(
+            allowed.contains(&code),
+            "fetch_async called back with {} ({:?}), expected one of {:?}",
+            code,
+            detail,
+            allowed
+        );
+        if code == TCC_OK {
+            FETCHED.fetch_add(1, Ordering::SeqCst);
+            prop_assert_eq!(&*record.addresses.lock().unwrap(), &data::ADDRESSES);
+            let requests = standin().requests();
+            prop_assert!(requests.len() > before, "success without a request");
+            let request = requests
+                .iter()
+                .rev()
+                .find(|r| r.target.ends_with("/v2/servicerequest/carbon-copy-emails"))
+                .unwrap();
+            let Endpoint::Local(scenario) = c.opts.endpoint else {
+                unreachable!("only fetchable clients get here")
+            };
+            check_request(request, &c.opts, scenario)?;
+        } else {
+            prop_assert!(!detail.message.is_empty());
+        }
+        if let Some(old) = h.calls[slot].replace(AsyncCall {
+            handle: out,
+            record,
+        }) {
+            called("tcc_call_free");
+            unsafe { tcc_call_free(old.handle) };
+        }
+        Ok(true)
+    }
+
+    /// The codes a fetch on a fetchable client may give.
+    fn fetch_codes(&self, c: &Client) -> Vec<tcc_result> {
+        let Endpoint::Local(scenario) = c.opts.endpoint else {
+            unreachable!("only fetchable clients are fetched with")
+        };
+        let on_success = match scenario {
+            "business-error" => TCC_ERR_SERVICE,
+            "status-404" => TCC_ERR_HTTP,
+            _ => TCC_OK,
+        };
+        match c.opts.credentials_good() {
+            Some(true) => vec![on_success],
+            Some(false) => vec![TCC_ERR_AUTH],
+            None => vec![on_success, TCC_ERR_AUTH],
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `tcc_client`: a thread-safe client, and the calls it makes.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use super::boundary::{result_boundary, value_boundary};
 use super::cc_emails::tcc_cc_emails;
@@ -20,9 +21,20 @@ use crate::client::Client;
 /// the same client at once; they share its pool of keep-alive connections
 /// and its IAM results (one IAM request serves all threads waiting for it).
 /// Only `tcc_client_free` must not run concurrently with any other use.
+/// Calls started with `tcc_fetch_cc_emails_async` hold on to what they need,
+/// so the client may be freed while they are in flight.
 #[allow(non_camel_case_types)]
 pub struct tcc_client {
-    inner: Client,
+    /// Shared with the calls in flight of `tcc_fetch_cc_emails_async`: the
+    /// client's state lives until the handle and every such call are gone.
+    inner: Arc<Client>,
+}
+
+impl tcc_client {
+    /// The client for a call that may outlive this handle.
+    pub(crate) fn shared(&self) -> Arc<Client> {
+        Arc::clone(&self.inner)
+    }
 }
 
 /// Creates a client from options. Everything needed is copied, so the
@@ -46,7 +58,10 @@ pub unsafe extern "C" fn tcc_client_new(
         let options = arg_ref(options, "options")?;
         check_out(out)?;
         let client = Client::new(options.inner())?;
-        write_out(out, Box::into_raw(Box::new(tcc_client { inner: client })));
+        let client = tcc_client {
+            inner: Arc::new(client),
+        };
+        write_out(out, Box::into_raw(Box::new(client)));
         Ok(())
     })
 }
@@ -54,6 +69,12 @@ pub unsafe extern "C" fn tcc_client_new(
 /// Frees a client and wipes the credentials it holds. NULL is accepted and
 /// ignored. Must not be called twice, nor while another thread is using the
 /// client. Results already fetched stay valid.
+///
+/// Calls started with `tcc_fetch_cc_emails_async` and still in flight are
+/// neither cancelled nor waited for: each keeps its own reference to the
+/// client's state (connections, credentials), completes and calls back as
+/// usual; the credentials are wiped when the last of them ends. Freeing
+/// the client from inside such a callback is allowed.
 #[no_mangle]
 pub unsafe extern "C" fn tcc_client_free(client: *mut tcc_client) {
     value_boundary((), || {

@@ -11,7 +11,7 @@
 
 // Declared in the order the header presents them: version and codes,
 // error detail, options (credentials, network, from the environment),
-// client, results, strings. Plumbing last.
+// client, results, non-blocking calls, strings. Plumbing last.
 mod version;
 mod result_codes;
 mod last_error;
@@ -21,10 +21,12 @@ mod network;
 mod env;
 mod client;
 mod cc_emails;
+mod calls;
 mod strings;
 mod boundary;
 mod cstr;
 
+pub use calls::*;
 pub use cc_emails::*;
 pub use client::*;
 pub use credentials::*;

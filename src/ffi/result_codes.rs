@@ -51,6 +51,10 @@ pub const TCC_ERR_HTTP: tcc_result = 24;
 pub const TCC_ERR_BAD_RESPONSE: tcc_result = 30;
 /// The response body or head is larger than the configured limit.
 pub const TCC_ERR_RESPONSE_TOO_LARGE: tcc_result = 31;
+/// The call was cancelled with `tcc_call_cancel` before it completed (only
+/// ever passed to a `tcc_cc_emails_callback`). Its request may or may not
+/// have been sent.
+pub const TCC_ERR_CANCELLED: tcc_result = 40;
 /// A bug in tcc was caught before it could harm the process. Please report it.
 pub const TCC_ERR_INTERNAL: tcc_result = 99;
 
@@ -68,6 +72,7 @@ pub(crate) fn code_for(kind: ErrorKind) -> tcc_result {
         ErrorKind::Http => TCC_ERR_HTTP,
         ErrorKind::BadResponse => TCC_ERR_BAD_RESPONSE,
         ErrorKind::ResponseTooLarge => TCC_ERR_RESPONSE_TOO_LARGE,
+        ErrorKind::Cancelled => TCC_ERR_CANCELLED,
         ErrorKind::Internal => TCC_ERR_INTERNAL,
     }
 }
@@ -87,6 +92,7 @@ fn describe(code: tcc_result) -> &'static str {
         TCC_ERR_HTTP => "unexpected HTTP status\0",
         TCC_ERR_BAD_RESPONSE => "invalid response\0",
         TCC_ERR_RESPONSE_TOO_LARGE => "response too large\0",
+        TCC_ERR_CANCELLED => "cancelled\0",
         TCC_ERR_INTERNAL => "internal error in tcc\0",
         _ => "unknown result code\0",
     }
@@ -123,6 +129,7 @@ mod tests {
             TCC_ERR_HTTP,
             TCC_ERR_BAD_RESPONSE,
             TCC_ERR_RESPONSE_TOO_LARGE,
+            TCC_ERR_CANCELLED,
             TCC_ERR_INTERNAL,
         ];
         let mut seen = std::collections::HashSet::new();
