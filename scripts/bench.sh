@@ -12,14 +12,19 @@
 #   --pin=split|same|none         CPUs of the sequential variants: client on CPU 0
 #                                 and stand-in on CPU 1 (split, default), both on
 #                                 CPU 0 (same), or unpinned (none)
+#   --busy-poll=US                with --pin=split, the stand-in of the sequential
+#                                 variants polls up to US µs for a connection's
+#                                 next request instead of sleeping (default 2000;
+#                                 0: off), so its idle CPU's wake-up is not in
+#                                 every call's latency
 #
 # Builds the release library and stand-in, compiles benches/bench_tcc.c and
 # benches/bench_raw.c with cc -O2, installs huaweicloudsdkosm into .venv-bench/
 # (PyPI; the SDK column is n/a when it cannot be installed), runs every
-# variant against a fresh stand-in on 127.0.0.1 (--max-seconds bounded,
-# killed after use and on exit) and prints one table. Targets are reported,
-# never asserted: the script fails only when a benchmark cannot run or a call
-# returns a wrong result.
+# variant against a fresh stand-in on 127.0.0.1 in its benchmark mode
+# (--no-record; --max-seconds bounded, killed after use and on exit) and
+# prints one table. Targets are reported, never asserted: the script fails
+# only when a benchmark cannot run or a call returns a wrong result.
 #
 # Benchmark traffic goes to 127.0.0.1 only; the one other connection is pip's
 # to PyPI when .venv-bench/ has to be made.
@@ -31,13 +36,15 @@ smoke=0
 with_sdk=1
 rounds_arg=
 pin=split
+busy_poll=2000
 for arg in "$@"; do
   case "$arg" in
     --smoke) smoke=1 ;;
     --no-sdk) with_sdk=0 ;;
     --rounds=*) rounds_arg=${arg#--rounds=} ;;
     --pin=*) pin=${arg#--pin=} ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --busy-poll=*) busy_poll=${arg#--busy-poll=} ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -53,6 +60,7 @@ fi
 [ -n "$rounds_arg" ] && rounds=$rounds_arg
 case "$rounds" in ''|*[!0-9]*|0) echo "bench.sh: --rounds=N needs N >= 1" >&2; exit 2 ;; esac
 case "$pin" in split|same|none) ;; *) echo "bench.sh: --pin=split|same|none" >&2; exit 2 ;; esac
+case "$busy_poll" in ''|*[!0-9]*) echo "bench.sh: --busy-poll=US needs a number of µs" >&2; exit 2 ;; esac
 if [ "$pin" != none ] && { ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; }; then
   echo "bench.sh: no taskset or fewer than 2 CPUs: not pinning" >&2
   pin=none
@@ -115,18 +123,34 @@ if [ "$with_sdk" = 1 ]; then
   echo "SDK: $sdk_state" >&2
 fi
 
-# Each variant gets a fresh stand-in (same binary and flags, a new free port):
-# the stand-in records every request in memory (~50 MiB after 100 000 calls,
-# and it keeps growing), so a shared one would serve later variants from a
-# bigger, busier process. Each is --max-seconds bounded and killed after use.
+# Each variant gets a fresh stand-in (same binary and flags, a new free port),
+# started with --no-record: it keeps no requests (a recording stand-in grows
+# by ~50 MiB per 100 000 calls, and copying every request costs it time on
+# each call). Only the capture of tcc's request bytes for the raw client
+# (raw_bench) uses a recording stand-in. Each is --max-seconds bounded and
+# killed after use.
+#
+# standin_start [--record] [PORT]: a fresh stand-in on PORT (default: any free
+# port); returns 1 if it cannot listen on the PORT asked for.
 standin_start() {
+  local mode=(--no-record) want=0
+  if [ "${1:-}" = --record ]; then mode=(); shift; fi
+  [ -n "${1:-}" ] && want=$1
   standin_stop
   rm -f "$work/port"
-  "${server_pin[@]}" "$lib_dir/osm-standin" --port-file "$work/port" --max-seconds "$standin_seconds" \
+  "${server_pin[@]}" "$lib_dir/osm-standin" --port "$want" --port-file "$work/port" \
+    --max-seconds "$standin_seconds" "${mode[@]}" "${server_flags[@]}" \
     --token "$token" --ak "$ak" --sk "$sk" --domain-id "$domain_id" >"$work/standin.log" 2>&1 &
   standin_pid=$!
-  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
-  [ -s "$work/port" ] || { echo "the stand-in did not start:" >&2; cat "$work/standin.log" >&2; exit 1; }
+  for _ in $(seq 100); do
+    [ -s "$work/port" ] && break
+    kill -0 "$standin_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ ! -s "$work/port" ]; then
+    if [ "$want" != 0 ]; then standin_stop; return 1; fi
+    echo "the stand-in did not start:" >&2; cat "$work/standin.log" >&2; exit 1
+  fi
   port=$(cat "$work/port")
   endpoint="http://127.0.0.1:$port"
 }
@@ -145,12 +169,22 @@ standin_stop() {
 #   same:            both on CPU 0 (no cross-CPU wake-ups: shows CPU cost);
 #   none:            the scheduler decides.
 # Threaded variants are never pinned: they need every CPU.
-client_pin=(); server_pin=()
-pin_none() { client_pin=(); server_pin=(); }
+#
+# Even pinned, a stand-in that sleeps between requests lets its CPU go idle,
+# and waking an idle vCPU costs ~15 µs per call on a VM (more than the
+# stand-in's own work); so with split pinning, where CPU 1 is the stand-in's
+# alone, it busy-polls for the next request (--busy-poll; the SDK's calls,
+# ~0.6 ms apart, get the same). Not with same/none, nor for threaded
+# variants: there the polling would take CPU time from the clients.
+client_pin=(); server_pin=(); server_flags=()
+pin_none() { client_pin=(); server_pin=(); server_flags=(); }
 pin_sequential() {
   case "$pin" in
-    split) client_pin=(taskset -c 0); server_pin=(taskset -c 1) ;;
-    same) client_pin=(taskset -c 0); server_pin=(taskset -c 0) ;;
+    split)
+      client_pin=(taskset -c 0); server_pin=(taskset -c 1); server_flags=()
+      [ "$busy_poll" -gt 0 ] && server_flags=(--busy-poll "$busy_poll")
+      ;;
+    same) client_pin=(taskset -c 0); server_pin=(taskset -c 0); server_flags=() ;;
     *) pin_none ;;
   esac
 }
@@ -184,11 +218,16 @@ tcc_aksk() {
     --domain-id "$domain_id" --warmup "$warmup" --max-seconds "$bench_seconds" "$@"
 }
 # raw_bench NAME token|aksk ARGS...: captures the exact request tcc sends (one
-# tcc call, then GET /_standin/requests) and replays it from the raw socket
-# client. A replayed AK/SK request stays valid: the stand-in, like the
-# gateway, accepts an X-Sdk-Date within 15 minutes and keeps no nonce.
+# tcc call to a recording stand-in, then GET /_standin/requests) and replays
+# it from the raw socket client against a --no-record stand-in started on the
+# same port afterwards, so even the Host line is right. (If that port cannot
+# be had again, any port will do: the stand-in ignores Host, and a signature
+# covers the Host value that was sent.) A replayed AK/SK request stays valid:
+# the stand-in, like the gateway, accepts an X-Sdk-Date within 15 minutes and
+# keeps no nonce.
 raw_bench() {
-  local name=$1 kind=$2; shift 2
+  local name=$1 kind=$2 capture_port; shift 2
+  standin_start --record
   run "capture-$name" "tcc_$kind" --calls 1 --warmup 0 || return 0
   timeout 30 python3 - "$endpoint" "$work/request.bin" "$kind" <<'PY' || { failed+=("capture-$name"); return 0; }
 import json, sys, urllib.request
@@ -207,6 +246,11 @@ PY
     echo "   request tcc sends (replayed by bench_raw):" >&2
     sed 's/\r$//; s/^\(x-auth-token:\) .*/\1 <token>/I; s/\(Signature=\).*/\1<...>/; s/^/     /' "$work/request.bin" >&2
   fi
+  capture_port=$port
+  if ! standin_start "$capture_port"; then
+    echo "   (port $capture_port taken again: the raw client's Host line names the capture's port)" >&2
+    standin_start
+  fi
   run "$name" "${client_pin[@]}" timeout "$limit" "$work/bench_raw" --port "$port" --request "$work/request.bin" \
     --warmup "$warmup" --max-seconds "$bench_seconds" "$@" || true
 }
@@ -217,19 +261,19 @@ PY
 for round in $(seq "$rounds"); do
   section "round $round of $rounds: sequential (raw, tcc token, tcc AK/SK)"
   pin_sequential
-  standin_start; raw_bench "raw1.r$round" token --calls "$calls"
+  raw_bench "raw1.r$round" token --calls "$calls"
   standin_start
   run "token1.r$round" tcc_token --calls "$calls" --rss-at "$rss_a,$rss_b" --client-new "$client_new" || true
   echo "standin_vmrss=$(standin_rss)" >>"$work/token1.r$round.out"
   if [ "$have_aksk" = 1 ]; then
     standin_start; run "aksk1.r$round" tcc_aksk --calls "$calls" --rss-at "$rss_a,$rss_b" || true
-    standin_start; raw_bench "rawaksk.r$round" aksk --calls "$calls"
+    raw_bench "rawaksk.r$round" aksk --calls "$calls"
   fi
 
   section "round $round of $rounds: 2 and 4 threads sharing one client"
   pin_none
   for t in 2 4; do
-    standin_start; raw_bench "raw$t.r$round" token --calls "$thread_calls" --threads "$t"
+    raw_bench "raw$t.r$round" token --calls "$thread_calls" --threads "$t"
     standin_start; run "token$t.r$round" tcc_token --calls "$thread_calls" --threads "$t" || true
   done
 
@@ -287,6 +331,11 @@ case "$pin" in
   same) echo "sequential rows and SDK: client and stand-in both pinned to CPU 0 (--pin=same); threaded rows unpinned" ;;
   none) echo "no CPU pinning (--pin=none): sequential figures depend on the scheduler's placement" ;;
 esac
+if [ "$pin" = split ] && [ "$busy_poll" -gt 0 ]; then
+  echo "stand-in: osm-standin --no-record, a fresh one per variant; sequential rows and SDK: --busy-poll $busy_poll (polls for the next request on its own CPU)"
+else
+  echo "stand-in: osm-standin --no-record, a fresh one per variant; no busy polling"
+fi
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r); load average $load_before before, $load_after after"
 printf '\n'
 fmt='%-26s %7s %9s %15s %8s %8s %9s %9s %6s\n'
@@ -357,7 +406,7 @@ if [ "$have_aksk" = 1 ]; then
   [ -n "$a_a" ] && [ -n "$a_b" ] && printf "$kfmt" "growth, AK/SK run" "$((a_b - a_a)) KiB ($a_a -> $a_b KiB)"
 fi
 printf "$kfmt" "libtcc.so size, stripped (strip -o; stat)" "$size_stripped bytes ($((size_stripped / 1024)) KiB; unstripped $size_unstripped)"
-printf "$kfmt" "stand-in RSS after the token run" "${standin_rss_token:-n/a} (it records every request; a fresh stand-in serves each variant)"
+printf "$kfmt" "stand-in RSS after the token run" "${standin_rss_token:-n/a} (--no-record: it keeps no requests)"
 
 # Targets: reported, not asserted.
 verdict() { # verdict VALUE OP LIMIT -> met/MISSED/n/a

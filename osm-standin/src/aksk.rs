@@ -24,8 +24,6 @@
 //!   UTF-8 bytes read back as Latin-1 (the SDK's quirk; plain ASCII such as
 //!   `UNSIGNED-PAYLOAD` is unchanged). An empty body always hashes as empty.
 
-use std::fmt::Write as _;
-
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
@@ -111,25 +109,37 @@ fn percent_decode(s: &str) -> String {
 
 /// Appends `s` percent-encoded: every byte but `A-Z a-z 0-9 - _ . ~`.
 fn push_encoded(out: &mut String, s: &str) {
+    const UPPER: &[u8; 16] = b"0123456789ABCDEF";
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {
-            let _ = write!(out, "%{b:02X}");
+            out.push('%');
+            out.push(UPPER[usize::from(b >> 4)] as char);
+            out.push(UPPER[usize::from(b & 0xf)] as char);
         }
     }
 }
 
+/// Lower-case hex.
 fn hex(bytes: &[u8]) -> String {
+    const LOWER: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
+    for &b in bytes {
+        out.push(LOWER[usize::from(b >> 4)] as char);
+        out.push(LOWER[usize::from(b & 0xf)] as char);
     }
     out
 }
 
+/// Hex SHA-256 of nothing: the payload line of every request without a body.
+const EMPTY_SHA256_HEX: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// Hex SHA-256, as used for the body and the canonical request.
 pub fn sha256_hex(data: &[u8]) -> String {
+    if data.is_empty() {
+        return EMPTY_SHA256_HEX.to_owned();
+    }
     hex(&Sha256::digest(data))
 }
 
@@ -197,7 +207,7 @@ fn last_header<'h, N: AsRef<str>, V: AsRef<str>>(
 /// `X-Sdk-Content-Sha256`, else the body's hash.
 fn payload_hash<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)], body: &[u8]) -> String {
     if body.is_empty() {
-        return sha256_hex(b"");
+        return EMPTY_SHA256_HEX.to_owned();
     }
     match last_header(headers, "x-sdk-content-sha256").map(py_strip) {
         // The SDK's Latin-1-of-UTF-8 re-encoding: each byte becomes one char.
@@ -219,7 +229,9 @@ pub fn canonical_request<N: AsRef<str>, V: AsRef<str>>(
     body: &[u8],
 ) -> String {
     let (path, query) = split_target(target);
-    let mut out = method.to_ascii_uppercase();
+    let mut out = String::with_capacity(256 + target.len() + signed_headers.len());
+    out.push_str(method);
+    out.make_ascii_uppercase();
     out.push('\n');
     push_canonical_path(&mut out, path);
     out.push('\n');
@@ -241,10 +253,14 @@ pub fn canonical_request<N: AsRef<str>, V: AsRef<str>>(
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`.
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{sdk_date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    let hash = sha256_hex(canonical_request.as_bytes());
+    let mut out = String::with_capacity(ALGORITHM.len() + sdk_date.len() + hash.len() + 2);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(sdk_date);
+    out.push('\n');
+    out.push_str(&hash);
+    out
 }
 
 fn mac(sk: &[u8], string_to_sign: &str) -> Hmac<Sha256> {
@@ -461,5 +477,16 @@ mod tests {
             &string_to_sign("20240229T120000Z", &canonical),
             parsed.signature
         ));
+    }
+
+    #[test]
+    fn hex_helpers_match_formatting() {
+        let digest = Sha256::digest(b"");
+        let formatted: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(EMPTY_SHA256_HEX, formatted);
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        let mut encoded = String::new();
+        push_encoded(&mut encoded, "a b/\u{e9}~");
+        assert_eq!(encoded, "a%20b%2F%C3%A9~");
     }
 }

@@ -157,8 +157,8 @@ fn verify_signed(
     }
 
     let canonical = aksk::canonical_request(
-        &req.method,
-        &req.target,
+        req.method,
+        req.target,
         &req.headers,
         auth.signed_headers,
         body,

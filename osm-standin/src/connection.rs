@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
@@ -43,6 +43,50 @@ impl Read for Socket {
     }
 }
 
+impl Socket {
+    /// Waits for input by polling instead of sleeping, for at most `window`:
+    /// `None` if nothing came (then read as usual), else what a read gave.
+    /// The thread never sleeps, so the CPU does not go idle between requests
+    /// and the next one is picked up at once, without the wake-up of an idle
+    /// CPU (on a VM, tens of microseconds).
+    #[cfg(unix)]
+    fn poll_recv(&self, buf: &mut [u8], window: Duration) -> Option<io::Result<usize>> {
+        use std::os::unix::io::AsRawFd;
+        let start = Instant::now();
+        loop {
+            // SAFETY: a valid socket descriptor (borrowed from `self.0`) and a
+            // buffer of `buf.len()` writable bytes.
+            let n = unsafe {
+                libc::recv(
+                    self.0.as_raw_fd(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_DONTWAIT,
+                )
+            };
+            if let Ok(n) = usize::try_from(n) {
+                return Some(Ok(n));
+            }
+            let e = io::Error::last_os_error();
+            if !matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+            ) {
+                return Some(Err(e));
+            }
+            if start.elapsed() >= window {
+                return None;
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn poll_recv(&self, _buf: &mut [u8], _window: Duration) -> Option<io::Result<usize>> {
+        None
+    }
+}
+
 impl Write for Socket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         (&*self.0).write(buf)
@@ -58,6 +102,12 @@ pub(crate) trait Transport: Read + Write {
     /// The socket underneath, for timeouts and shutdown.
     fn tcp(&self) -> &TcpStream;
 
+    /// [`Socket::poll_recv`] where there is no protocol layer in between;
+    /// otherwise `None` (read as usual).
+    fn poll_read(&mut self, _buf: &mut [u8], _window: Duration) -> Option<io::Result<usize>> {
+        None
+    }
+
     /// Protocol-level goodbye before the server closes: TLS `close_notify`,
     /// so the client sees a clean end rather than a truncation. Best effort.
     fn close_notify(&mut self) {}
@@ -72,6 +122,10 @@ pub(crate) trait Transport: Read + Write {
 impl Transport for Socket {
     fn tcp(&self) -> &TcpStream {
         &self.0
+    }
+
+    fn poll_read(&mut self, buf: &mut [u8], window: Duration) -> Option<io::Result<usize>> {
+        self.poll_recv(buf, window)
     }
 
     fn into_plain(self) -> Result<Socket, Self> {
@@ -94,21 +148,55 @@ impl Transport for StreamOwned<ServerConnection, Socket> {
     }
 }
 
+/// Size of the buffer each read goes into.
+const READ_CHUNK: usize = 16 * 1024;
+/// Bodies up to this size go out in the same `write_all` as the head (one
+/// TCP segment for a typical response); bigger ones are written on their own
+/// rather than copied.
+const INLINE_BODY_MAX: usize = 64 * 1024;
+
+/// One connection's state. Its buffers live as long as the connection, so
+/// serving a request allocates nothing for reading or writing.
 struct Connection<S> {
     stream: S,
     /// Bytes read but not consumed yet (the start of a pipelined request).
     buf: Vec<u8>,
+    /// What each read fills (zeroed once, not per read).
+    chunk: Box<[u8]>,
+    /// The response being sent: head and (small) body together.
+    out: Vec<u8>,
+    /// [`crate::StandinConfig::busy_poll`].
+    busy_poll: Duration,
 }
 
 impl<S: Transport> Connection<S> {
+    fn new(stream: S, busy_poll: Duration) -> Connection<S> {
+        Connection {
+            stream,
+            buf: Vec::with_capacity(4 * 1024),
+            chunk: vec![0u8; READ_CHUNK].into_boxed_slice(),
+            out: Vec::with_capacity(1024),
+            busy_poll,
+        }
+    }
+
     /// Reads more bytes into `buf`; `false` on EOF, timeout or error.
     fn fill(&mut self) -> bool {
-        let mut chunk = [0u8; 16 * 1024];
+        if !self.busy_poll.is_zero() {
+            match self.stream.poll_read(&mut self.chunk, self.busy_poll) {
+                Some(Ok(0)) | Some(Err(_)) => return false,
+                Some(Ok(n)) => {
+                    self.buf.extend_from_slice(&self.chunk[..n]);
+                    return true;
+                }
+                None => {}
+            }
+        }
         loop {
-            match self.stream.read(&mut chunk) {
+            match self.stream.read(&mut self.chunk) {
                 Ok(0) => return false,
                 Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
+                    self.buf.extend_from_slice(&self.chunk[..n]);
                     return true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -117,14 +205,20 @@ impl<S: Transport> Connection<S> {
         }
     }
 
-    /// Returns the next request head and removes it from `buf`.
-    fn read_head(&mut self) -> Result<Vec<u8>, HeadError> {
+    /// Moves the next request head from `buf` into `head` (replacing what
+    /// it held).
+    fn read_head(&mut self, head: &mut Vec<u8>) -> Result<(), HeadError> {
         loop {
             let skip = http::leading_empty_lines(&self.buf);
             self.buf.drain(..skip);
             match http::find_head_end(&self.buf) {
                 Some(end) if end > MAX_HEAD_BYTES => return Err(HeadError::TooLarge),
-                Some(end) => return Ok(self.buf.drain(..end).collect()),
+                Some(end) => {
+                    head.clear();
+                    head.extend_from_slice(&self.buf[..end]);
+                    self.buf.drain(..end);
+                    return Ok(());
+                }
                 None if self.buf.len() > MAX_HEAD_BYTES => return Err(HeadError::TooLarge),
                 None => {}
             }
@@ -160,10 +254,25 @@ impl<S: Transport> Connection<S> {
         true
     }
 
+    /// Writes `response`: head and body with one `write_all` unless the
+    /// body is big.
     fn send(&mut self, response: &Response, close: bool) -> bool {
-        response
-            .write_to(&mut self.stream, &request_id::next(), close)
-            .is_ok()
+        let id = request_id::next_id();
+        self.out.clear();
+        let length = response.own_content_length();
+        response.push_head(&mut self.out, id.as_str(), close, length);
+        let separate_body = length.is_some() && response.body.len() > INLINE_BODY_MAX;
+        if length.is_some() && !separate_body {
+            self.out.extend_from_slice(&response.body);
+        }
+        let sent = self.stream.write_all(&self.out).is_ok()
+            && (!separate_body || self.stream.write_all(&response.body).is_ok())
+            && self.stream.flush().is_ok();
+        // A huge head (`huge-headers`) must not stay allocated.
+        if self.out.capacity() > INLINE_BODY_MAX * 2 {
+            self.out = Vec::with_capacity(1024);
+        }
+        sent
     }
 
     /// Answers, then closes without resetting the connection.
@@ -203,7 +312,8 @@ fn stand_in_error(status: u16, msg: &str) -> Response {
 fn set_socket_options(stream: &TcpStream) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    // Head and body are separate writes; Nagle would delay the second one.
+    // A response is one write, but a big body is a second one, and Nagle
+    // would hold back any part that follows an unacknowledged segment.
     let _ = stream.set_nodelay(true);
 }
 
@@ -237,14 +347,13 @@ pub(crate) fn serve_tls(stream: Socket, config: Arc<ServerConfig>, shared: &Shar
 }
 
 fn serve_requests<S: Transport>(stream: S, shared: &Shared) {
-    let mut conn = Connection {
-        stream,
-        buf: Vec::new(),
-    };
+    let mut conn = Connection::new(stream, shared.config.busy_poll);
+    // The current request's head; reused, like the connection's buffers.
+    let mut head = Vec::with_capacity(1024);
 
     loop {
-        let head = match conn.read_head() {
-            Ok(head) => head,
+        match conn.read_head(&mut head) {
+            Ok(()) => {}
             Err(HeadError::Gone) => {
                 // Idle timeout or the client closed: say goodbye properly (TLS).
                 conn.stream.close_notify();
@@ -260,7 +369,12 @@ fn serve_requests<S: Transport>(stream: S, shared: &Shared) {
             conn.stream.close_notify();
             return;
         }
-        let Ok(req) = http::parse_head(&head) else {
+        let text = http::head_text(&head);
+        let Ok(req) = text
+            .as_deref()
+            .map_err(|_| http::BadRequest)
+            .and_then(http::parse_head)
+        else {
             return conn.send_and_close(&stand_in_error(400, "malformed HTTP request"));
         };
         if req.header("transfer-encoding").is_some() {

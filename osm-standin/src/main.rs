@@ -12,7 +12,8 @@ use osm_standin::{data, AccessKey, Standin, StandinConfig, NETWORK_SCENARIOS, SC
 
 const USAGE: &str = "\
 usage: osm-standin [--port N] [--token T] [--ak AK] [--sk SK] [--domain-id ID]
-                   [--port-file PATH] [--max-seconds S]
+                   [--port-file PATH] [--max-seconds S] [--no-record]
+                   [--busy-poll MICROS]
 
 Local stand-in for Huawei Cloud OSM's GET /v2/servicerequest/carbon-copy-emails,
 with the API gateway's token and AK/SK checks, and a small IAM.
@@ -25,6 +26,14 @@ with the API gateway's token and AK/SK checks, and a small IAM.
                     GET /v3/auth/domains returns (default: a demo id)
   --port-file PATH  write the port number to PATH once listening
   --max-seconds S   exit after S seconds (default 600)
+  --no-record       do not keep the requests received (for benchmarks: the
+                    stand-in's memory then stays flat); GET /_standin/requests
+                    answers 404 STANDIN.0004
+  --busy-poll MICROS
+                    a connection waiting for its next request polls for up
+                    to MICROS (at most 1000000) before it sleeps, so its CPU
+                    never idles between requests (for benchmarks with the
+                    stand-in pinned to a CPU of its own; default 0: off)
   --help            print this help
 
 The line after \"listening on\" lists the demo credentials accepted.
@@ -33,7 +42,7 @@ Routes: GET /v2/servicerequest/carbon-copy-emails (scenario ok),
         GET /scenario/<name>/v2/servicerequest/carbon-copy-emails,
         POST /v3/auth/tokens (IAM password token, domain scope),
         GET /v3/auth/domains (IAM domain lookup, AK/SK signed),
-        GET /_standin/requests (recorded requests, JSON),
+        GET /_standin/requests (recorded requests, JSON; 404 with --no-record),
         GET http://<any host>/<any of the above> (as a proxy: routed by the path),
         CONNECT 127.0.0.1:<port> or localhost:<port> (tunnel; other hosts: 403).";
 
@@ -50,6 +59,8 @@ struct Options {
     domain_id: String,
     port_file: Option<PathBuf>,
     max_seconds: u64,
+    record: bool,
+    busy_poll_micros: u64,
 }
 
 enum Command {
@@ -72,6 +83,8 @@ fn parse_args(
         domain_id: data::DOMAIN_ID.to_owned(),
         port_file: None,
         max_seconds: 600,
+        record: true,
+        busy_poll_micros: 0,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -82,6 +95,13 @@ fn parse_args(
         };
         if flag == "--help" || flag == "-h" {
             return Ok(Command::Help);
+        }
+        if flag == "--no-record" {
+            if inline.is_some() {
+                return Err("--no-record takes no value".to_owned());
+            }
+            options.record = false;
+            continue;
         }
         let mut value = || {
             inline
@@ -117,6 +137,14 @@ fn parse_args(
                 options.max_seconds = v
                     .parse()
                     .map_err(|_| format!("invalid --max-seconds: {v}"))?;
+            }
+            "--busy-poll" => {
+                let v = value()?;
+                options.busy_poll_micros = v
+                    .parse()
+                    .ok()
+                    .filter(|&us| us <= 1_000_000)
+                    .ok_or_else(|| format!("invalid --busy-poll (0..=1000000 µs): {v}"))?;
             }
             _ => return Err(format!("unknown argument: {flag}")),
         }
@@ -191,6 +219,8 @@ fn main() -> ExitCode {
             AccessKey::temporary(data::TEMP_AK, data::TEMP_SK, data::SECURITY_TOKEN),
         ],
         domain_id: options.domain_id,
+        record_requests: options.record,
+        busy_poll: Duration::from_micros(options.busy_poll_micros),
         ..Default::default()
     };
     let accepts = accepts_line(&config);
@@ -240,6 +270,7 @@ mod tests {
             (0, "demo-token", 600)
         );
         assert!(o.port_file.is_none());
+        assert!(o.record);
         assert_eq!(run(&[], Some("")).unwrap().token, "demo-token");
         assert_eq!(
             (o.ak.as_str(), o.sk.as_str(), o.domain_id.as_str()),
@@ -313,5 +344,29 @@ mod tests {
             .unwrap_err()
             .contains("unknown argument"));
         assert_eq!(run(&["--port", "1", "--help"], None).unwrap_err(), "help");
+        assert!(run(&["--no-record=1"], None)
+            .unwrap_err()
+            .contains("takes no value"));
+    }
+
+    #[test]
+    fn no_record() {
+        let o = run(&["--no-record", "--port", "5"], None).unwrap();
+        assert!(!o.record);
+        assert_eq!(o.port, 5);
+        assert_eq!(o.busy_poll_micros, 0);
+    }
+
+    #[test]
+    fn busy_poll() {
+        assert_eq!(
+            run(&["--busy-poll=250"], None).unwrap().busy_poll_micros,
+            250
+        );
+        for bad in ["x", "-1", "1000001"] {
+            assert!(run(&["--busy-poll", bad], None)
+                .unwrap_err()
+                .contains("invalid --busy-poll"));
+        }
     }
 }

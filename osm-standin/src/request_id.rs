@@ -18,7 +18,25 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-pub(crate) fn next() -> String {
+/// An id's 32 ASCII characters, made without allocating.
+pub(crate) struct RequestId([u8; 32]);
+
+impl RequestId {
+    pub fn as_str(&self) -> &str {
+        // Only hex digits went in.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+fn push_hex(out: &mut [u8], value: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = DIGITS[((value >> (60 - 4 * i)) & 0xf) as usize];
+    }
+}
+
+/// The next id (the same sequence as [`next`]).
+pub(crate) fn next_id() -> RequestId {
     let prefix = *PREFIX.get_or_init(|| {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -26,7 +44,15 @@ pub(crate) fn next() -> String {
         mix(nanos ^ (u64::from(std::process::id()) << 32))
     });
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{:016x}{:016x}", prefix, mix(n.wrapping_add(prefix)))
+    let mut id = [0u8; 32];
+    push_hex(&mut id[..16], prefix);
+    push_hex(&mut id[16..], mix(n.wrapping_add(prefix)));
+    RequestId(id)
+}
+
+/// The next id as a `String`.
+pub(crate) fn next() -> String {
+    next_id().as_str().to_owned()
 }
 
 #[cfg(test)]
@@ -43,6 +69,15 @@ mod tests {
                     .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)),
                 "{id}"
             );
+        }
+    }
+
+    #[test]
+    fn hex_is_zero_padded_like_format() {
+        for v in [0, 1, 0xabc, u64::MAX, 0x0123_4567_89ab_cdef] {
+            let mut out = [0u8; 16];
+            super::push_hex(&mut out, v);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), format!("{v:016x}"));
         }
     }
 }

@@ -108,6 +108,13 @@ fn headers_valid(req: &RequestHead) -> bool {
 }
 
 fn recorded_requests_json(shared: &Shared) -> Response {
+    if !shared.config.record_requests {
+        return Response::error(
+            404,
+            "STANDIN.0004",
+            "request recording is off (osm-standin --no-record)",
+        );
+    }
     let list: Vec<_> = shared
         .recorded()
         .iter()
@@ -156,26 +163,30 @@ fn connect_target(target: &str) -> Result<u16, Response> {
 }
 
 pub(crate) fn handle(shared: &Shared, req: &RequestHead, body: &[u8]) -> Reply {
-    let path = path_of(&req.target);
+    let path = path_of(req.target);
     // Recorded before answering, so a test that has its response also sees the record.
-    if !path.starts_with(CONTROL_PREFIX) {
+    if shared.config.record_requests && !path.starts_with(CONTROL_PREFIX) {
         shared.record(RecordedRequest {
-            method: req.method.clone(),
-            target: req.target.clone(),
-            headers: req.headers.clone(),
+            method: req.method.to_owned(),
+            target: req.target.to_owned(),
+            headers: req
+                .headers
+                .iter()
+                .map(|&(n, v)| (n.to_owned(), v.to_owned()))
+                .collect(),
             body: body.to_vec(),
         });
     }
 
     // A proxy's tunnel: no gateway in front of it.
     if req.method == "CONNECT" {
-        return match connect_target(&req.target) {
+        return match connect_target(req.target) {
             Ok(port) => Reply::Tunnel(port),
             Err(response) => response.into(),
         };
     }
 
-    let scenario = match route(&req.method, path) {
+    let scenario = match route(req.method, path) {
         Route::NotFound => return not_found().into(),
         Route::RecordedRequests => return recorded_requests_json(shared).into(),
         Route::IamTokens => return iam::issue_token(shared, body).into(),

@@ -12,6 +12,7 @@
 //!   `redirect-<port>` and `redirect-https-<port>` (port 1..=65535, written
 //!   without leading zeros).
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -134,8 +135,9 @@ fn ok_body() -> Value {
     json!({ "cc_email_info": record(), "mc_email_infos": ADDRESSES })
 }
 
+/// The `ok` answer (built once, see [`canned`]).
 fn ok_response() -> Response {
-    Response::json(200, &ok_body())
+    canned("ok", 0).unwrap_or_else(|| Response::json(200, &ok_body()))
 }
 
 fn throttled(retry_after: &str) -> Response {
@@ -151,7 +153,7 @@ fn html_502() -> Response {
     Response::new(
         502,
         "text/html",
-        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n".as_bytes(),
     )
 }
 
@@ -159,7 +161,7 @@ fn html_504() -> Response {
     Response::new(
         504,
         "text/html",
-        "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n",
+        "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n".as_bytes(),
     )
 }
 
@@ -243,8 +245,30 @@ fn flaky_failure(failure: &str) -> Option<Reply> {
     })
 }
 
-/// Response of one of [`SCENARIOS`].
+/// The responses of [`SCENARIOS`] that do not depend on the clock, each
+/// built (serialised) on first use and kept for the life of the process.
+static CANNED: [OnceLock<Response>; SCENARIOS.len()] = [const { OnceLock::new() }; SCENARIOS.len()];
+
+/// Response of one of [`SCENARIOS`]: the kept one, sharing its body, except
+/// for `retry-after-date`, which is made for `now_micros`.
 fn canned(name: &str, now_micros: i64) -> Option<Response> {
+    if name == "retry-after-date" {
+        return build_canned(name, now_micros);
+    }
+    let slot = &CANNED[SCENARIOS.iter().position(|&s| s == name)?];
+    let response = match slot.get() {
+        Some(response) => response,
+        None => {
+            // Two threads may build it at once; either result is the same.
+            let _ = slot.set(build_canned(name, now_micros)?);
+            slot.get()?
+        }
+    };
+    Some(response.share())
+}
+
+/// Builds the response of one of [`SCENARIOS`].
+fn build_canned(name: &str, now_micros: i64) -> Option<Response> {
     let ok = |body: Value| Response::json(200, &body);
     let response = match name {
         "ok" => ok(ok_body()),
@@ -304,11 +328,11 @@ fn canned(name: &str, now_micros: i64) -> Option<Response> {
         ),
         "html-502" => html_502(),
         "empty-503" => empty_503(),
-        "not-json" => Response::new(200, "text/plain", "OK"),
+        "not-json" => Response::new(200, "text/plain", b"OK".as_slice()),
         "truncated-json" => {
             let full = ok_body().to_string();
             // The ok body is ASCII, so any byte index is a char boundary.
-            Response::new(200, JSON, &full.as_bytes()[..full.len() / 2])
+            Response::new(200, JSON, full.as_bytes()[..full.len() / 2].to_vec())
         }
         "wrong-type" => ok(json!({
             "cc_email_info": { "user_id": "x", "customer_id": "y", "cc_email": "z" },
@@ -321,11 +345,11 @@ fn canned(name: &str, now_micros: i64) -> Option<Response> {
             "mc_email_infos": ADDRESSES,
         })),
         "huge-headers" => {
-            let mut response = ok_response();
+            let mut response = ok(ok_body());
             response.headers = filler_headers();
             response
         }
-        "malformed-json" => Response::new(200, JSON, MALFORMED_JSON_BODY),
+        "malformed-json" => Response::new(200, JSON, MALFORMED_JSON_BODY.as_bytes()),
         "retry-after-429" => throttled(RETRY_AFTER_429),
         "retry-after-date" => throttled(&retry_after_date(now_micros)),
         "retry-after-huge" => throttled(RETRY_AFTER_HUGE),
@@ -464,5 +488,23 @@ mod tests {
             retry_after_date(at + 999_999),
             "Sun, 06 Nov 1994 08:49:39 GMT"
         );
+    }
+
+    #[test]
+    fn kept_responses_are_what_building_them_gives() {
+        for name in SCENARIOS {
+            let kept = response(name, 1);
+            let again = response(name, 2);
+            let built = build_canned(name, 0).unwrap();
+            for r in [&kept, &again] {
+                assert_eq!(r.status, built.status, "{name}");
+                assert_eq!(r.content_type, built.content_type, "{name}");
+                assert_eq!(r.headers, built.headers, "{name}");
+                assert_eq!(r.body, built.body, "{name}");
+            }
+        }
+        // The kept body is shared, not copied.
+        assert!(matches!(ok_response().body, std::borrow::Cow::Borrowed(_)));
+        assert_eq!(ok_response().body, ok_body().to_string().as_bytes());
     }
 }

@@ -1,5 +1,8 @@
 //! Connection handling: keep-alive, pipelining, bodies, closing, head limit.
 
+use std::thread;
+use std::time::{Duration, Instant};
+
 use osm_standin::{Standin, StandinConfig};
 
 use crate::client::*;
@@ -124,4 +127,56 @@ fn malformed_request_line_gets_400_and_close() {
     assert_eq!(response.status, 400);
     assert!(is_closed(&mut conn));
     assert!(standin.requests().is_empty());
+}
+
+#[test]
+fn busy_polling_connections_serve_keep_alive_pipelining_and_close() {
+    let standin = Standin::start(StandinConfig {
+        busy_poll: Duration::from_millis(20),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut conn = connect(&standin);
+    // Requests within the polling window and after it (the connection has
+    // gone back to a blocking read by then).
+    for pause in [0, 1, 30, 0] {
+        thread::sleep(Duration::from_millis(pause));
+        send(&mut conn, authed_get(true).as_bytes());
+        assert_eq!(read_response(&mut conn).unwrap().status, 200);
+    }
+    // Pipelined, and a request split over two writes.
+    send(
+        &mut conn,
+        format!("{}{}", authed_get(true), authed_get(true)).as_bytes(),
+    );
+    assert_eq!(read_response(&mut conn).unwrap().status, 200);
+    assert_eq!(read_response(&mut conn).unwrap().status, 200);
+    let request = authed_get(false);
+    let (a, b) = request.split_at(10);
+    send(&mut conn, a.as_bytes());
+    thread::sleep(Duration::from_millis(5));
+    send(&mut conn, b.as_bytes());
+    let last = read_response(&mut conn).unwrap();
+    assert_eq!(last.header("connection"), Some("close"));
+    assert!(is_closed(&mut conn));
+    assert_eq!(standin.scenario_hits("ok"), 7);
+
+    // A client that goes away while the connection polls is noticed at once.
+    let mut conn = connect(&standin);
+    send(&mut conn, authed_get(true).as_bytes());
+    assert_eq!(read_response(&mut conn).unwrap().status, 200);
+    drop(conn);
+    assert_eq!(
+        standin.wait_open_connections_at_most(0, Duration::from_secs(2)),
+        0
+    );
+
+    // Dropping the stand-in ends a polling connection too.
+    let mut conn = connect(&standin);
+    send(&mut conn, authed_get(true).as_bytes());
+    assert_eq!(read_response(&mut conn).unwrap().status, 200);
+    let started = Instant::now();
+    drop(standin);
+    assert!(is_closed(&mut conn));
+    assert!(started.elapsed() < Duration::from_secs(3));
 }

@@ -96,3 +96,29 @@ fn recorded_request_header_lookup_is_case_insensitive_and_takes_the_first() {
     assert_eq!(request.header("x-A"), Some("1"));
     assert_eq!(request.header("x-b"), None);
 }
+
+#[test]
+fn without_recording_requests_are_served_but_not_kept() {
+    let standin = Standin::start(StandinConfig {
+        record_requests: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut conn = connect(&standin);
+    for _ in 0..3 {
+        send(
+            &mut conn,
+            format!("GET {API} HTTP/1.1\r\nHost: h\r\nX-Auth-Token: {TOKEN}\r\n\r\n").as_bytes(),
+        );
+        let response = read_response(&mut conn).unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(response.json()["mc_email_infos"][0], "ops@example.com");
+    }
+    assert_eq!(standin.scenario_hits("ok"), 3, "still counted");
+    assert!(standin.requests().is_empty());
+
+    let response = get(&standin, "/_standin/requests", &[]);
+    assert_eq!(response.status, 404);
+    assert_eq!(response.json()["error_code"], "STANDIN.0004");
+    assert!(standin.requests().is_empty());
+}
