@@ -39,6 +39,10 @@ const X_SUBJECT_TOKEN: HeaderName = HeaderName::from_static("x-subject-token");
 /// Sent on every request so the service can tell tcc's traffic apart.
 pub const USER_AGENT: &str = concat!("tcc/", env!("CARGO_PKG_VERSION"));
 
+/// How far a request may overrun its call's deadline when it starts this
+/// soon after the call did and uses the agent's timeout (see `send`).
+const DEADLINE_SLACK: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Idle keep-alive connections kept per client.
 const MAX_IDLE_CONNECTIONS: usize = 32;
 
@@ -144,8 +148,13 @@ impl Transport {
     /// [`Target`]), so ureq adds neither and an AK/SK signature covers
     /// exactly what is sent.
     pub fn send(&self, request: &Request<'_>, deadline: Deadline) -> Result<HttpResponse, Error> {
-        // A call may make several requests: each gets what is left of its deadline.
+        // A call may make several requests: each gets what is left of its
+        // deadline. The agent's own global timeout is the whole call's, so
+        // a request that starts right away (the common first one) needs no
+        // request-level copy of the configuration: it may overrun the
+        // deadline by at most the slack.
         let remaining = deadline.remaining()?;
+        let own_deadline = (remaining + DEADLINE_SLACK < deadline.timeout()).then_some(remaining);
         let target = request.target;
 
         // Where to connect, and what the proxy needs to hear.
@@ -167,9 +176,9 @@ impl Transport {
         };
 
         let response = match request.body {
-            None => prepare(agent.get(uri), remaining, tunnel, request, proxy_login).call(),
+            None => prepare(agent.get(uri), own_deadline, tunnel, request, proxy_login).call(),
             Some(body) => {
-                prepare(agent.post(uri), remaining, tunnel, request, proxy_login).send(body)
+                prepare(agent.post(uri), own_deadline, tunnel, request, proxy_login).send(body)
             }
         }
         .map_err(|e| self.transport_error(e, deadline))?;
@@ -294,16 +303,22 @@ impl Transport {
 /// none), the headers, and the proxy login for absolute-form requests.
 fn prepare<B>(
     builder: ureq::RequestBuilder<B>,
-    remaining: std::time::Duration,
+    remaining: Option<std::time::Duration>,
     tunnel: Option<ureq::Proxy>,
     request: &Request<'_>,
     proxy_login: Option<HeaderValue>,
 ) -> ureq::RequestBuilder<B> {
-    let mut builder = builder
-        .config()
-        .timeout_global(Some(remaining))
-        .proxy(tunnel)
-        .build();
+    // A request-level configuration copies the agent's: only made when this
+    // request needs something the agent does not already have.
+    let mut builder = if remaining.is_some() || tunnel.is_some() {
+        builder
+            .config()
+            .timeout_global(remaining)
+            .proxy(tunnel)
+            .build()
+    } else {
+        builder
+    };
     for (name, value) in request.headers {
         builder = builder.header(name, value);
     }

@@ -7,8 +7,8 @@ use std::ptr;
 use super::boundary::{result_boundary, value_boundary};
 use super::cstr::{arg_ref, check_out, write_out};
 use super::result_codes::tcc_result;
-use super::strings::to_c_string;
-use crate::model::CcEmails;
+use super::strings::{into_c_string, to_c_string};
+use crate::model::{CcEmails, CcRecord};
 
 /// The result of `tcc_fetch_cc_emails`. Opaque; free with `tcc_cc_emails_free`.
 ///
@@ -16,26 +16,51 @@ use crate::model::CcEmails;
 /// once. Strings it lends stay valid until it is freed.
 #[allow(non_camel_case_types)]
 pub struct tcc_cc_emails {
-    data: CcEmails,
     addresses: Vec<CString>,
+    /// `None` when the server sent no last record.
+    last_record: Option<CRecord>,
+}
+
+struct CRecord {
     user_id: Option<CString>,
     customer_id: Option<CString>,
     cc_email: Option<CString>,
 }
 
 impl tcc_cc_emails {
+    /// Takes the decoded strings over as C strings: no copy, only a NUL
+    /// appended (this runs on every call).
     pub(crate) fn new(data: CcEmails) -> Self {
-        let record = data.last_record.as_ref();
-        let field = |f: fn(&crate::model::CcRecord) -> &Option<String>| {
-            record.and_then(|r| f(r).as_deref()).map(to_c_string)
-        };
+        let c = |s: Option<String>| s.map(into_c_string);
         tcc_cc_emails {
-            addresses: data.addresses.iter().map(|a| to_c_string(a)).collect(),
-            user_id: field(|r| &r.user_id),
-            customer_id: field(|r| &r.customer_id),
-            cc_email: field(|r| &r.cc_email),
-            data,
+            addresses: data.addresses.into_iter().map(into_c_string).collect(),
+            last_record: data.last_record.map(|r| CRecord {
+                user_id: c(r.user_id),
+                customer_id: c(r.customer_id),
+                cc_email: c(r.cc_email),
+            }),
         }
+    }
+
+    /// The result as the core's model again, for the JSON form (rarely
+    /// asked for, so it copies rather than every call keeping both forms).
+    fn to_model(&self) -> CcEmails {
+        let text = |s: &CString| s.to_string_lossy().into_owned();
+        let opt = |s: &Option<CString>| s.as_ref().map(text);
+        CcEmails {
+            addresses: self.addresses.iter().map(text).collect(),
+            last_record: self.last_record.as_ref().map(|r| CcRecord {
+                user_id: opt(&r.user_id),
+                customer_id: opt(&r.customer_id),
+                cc_email: opt(&r.cc_email),
+            }),
+        }
+    }
+
+    fn record_field(&self, field: fn(&CRecord) -> &Option<CString>) -> *const c_char {
+        self.last_record
+            .as_ref()
+            .map_or(ptr::null(), |r| lend(field(r)))
     }
 }
 
@@ -84,9 +109,7 @@ pub unsafe extern "C" fn tcc_cc_emails_address(
 #[no_mangle]
 pub unsafe extern "C" fn tcc_cc_emails_has_last_record(result: *const tcc_cc_emails) -> bool {
     value_boundary(false, || {
-        result
-            .as_ref()
-            .is_some_and(|r| r.data.last_record.is_some())
+        result.as_ref().is_some_and(|r| r.last_record.is_some())
     })
 }
 
@@ -96,7 +119,9 @@ pub unsafe extern "C" fn tcc_cc_emails_has_last_record(result: *const tcc_cc_ema
 #[no_mangle]
 pub unsafe extern "C" fn tcc_cc_emails_last_user_id(result: *const tcc_cc_emails) -> *const c_char {
     value_boundary(ptr::null(), || {
-        result.as_ref().map_or(ptr::null(), |r| lend(&r.user_id))
+        result
+            .as_ref()
+            .map_or(ptr::null(), |r| r.record_field(|c| &c.user_id))
     })
 }
 
@@ -109,7 +134,7 @@ pub unsafe extern "C" fn tcc_cc_emails_last_customer_id(
     value_boundary(ptr::null(), || {
         result
             .as_ref()
-            .map_or(ptr::null(), |r| lend(&r.customer_id))
+            .map_or(ptr::null(), |r| r.record_field(|c| &c.customer_id))
     })
 }
 
@@ -121,7 +146,9 @@ pub unsafe extern "C" fn tcc_cc_emails_last_cc_email(
     result: *const tcc_cc_emails,
 ) -> *const c_char {
     value_boundary(ptr::null(), || {
-        result.as_ref().map_or(ptr::null(), |r| lend(&r.cc_email))
+        result
+            .as_ref()
+            .map_or(ptr::null(), |r| r.record_field(|c| &c.cc_email))
     })
 }
 
@@ -138,7 +165,10 @@ pub unsafe extern "C" fn tcc_cc_emails_to_json(
     result_boundary(|| {
         let result = arg_ref(result, "result")?;
         check_out(out_json)?;
-        write_out(out_json, to_c_string(&result.data.to_json()).into_raw());
+        write_out(
+            out_json,
+            to_c_string(&result.to_model().to_json()).into_raw(),
+        );
         Ok(())
     })
 }
