@@ -71,6 +71,7 @@ class ResultCode(enum.IntEnum):
     HTTP = 24
     BAD_RESPONSE = 30
     RESPONSE_TOO_LARGE = 31
+    CANCELLED = 40
     INTERNAL = 99
 
 
