@@ -7,12 +7,8 @@ mod common;
 use std::sync::Barrier;
 
 use common::*;
-use osm_standin::{data, RecordedRequest, Standin};
+use osm_standin::{data, RecordedRequest};
 use tcc::ffi::*;
-
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
 
 fn header_count(request: &RecordedRequest, name: &str) -> usize {
     request

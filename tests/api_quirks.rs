@@ -7,10 +7,6 @@ use common::*;
 use osm_standin::{data, Standin};
 use tcc::ffi::*;
 
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
-
 fn fetch_scenario(server: &Standin, scenario: &str) -> Result<Fetched, LastError> {
     let client = client(&server.scenario_url(scenario), TOKEN);
     let got = fetch(client);

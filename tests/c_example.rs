@@ -7,11 +7,7 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use osm_standin::{data, Standin};
-
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
+use osm_standin::data;
 
 fn example(endpoint: &str, token: &str) -> Command {
     let mut command = clean_command(example_program());

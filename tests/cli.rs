@@ -25,10 +25,6 @@ fn program() -> &'static Path {
     })
 }
 
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
-
 fn cli(endpoint: &str, token: &str, args: &[&str]) -> Run {
     let mut command = clean_command(program());
     command

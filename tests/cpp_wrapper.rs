@@ -12,11 +12,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::*;
-use osm_standin::{data, Standin};
-
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
+use osm_standin::data;
 
 fn with_endpoint(program: &Path, endpoint: &str, token: &str) -> Command {
     let mut command = clean_command(program);

@@ -10,12 +10,8 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use common::*;
-use osm_standin::{data, Standin};
+use osm_standin::data;
 use tcc::ffi::*;
-
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
 
 #[test]
 fn an_endless_body_is_refused_at_once_without_reading_it() {

@@ -11,10 +11,6 @@ use common::*;
 use osm_standin::{data, Standin};
 use tcc::ffi::*;
 
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
-
 fn password_client(server: &Standin) -> *mut tcc_client {
     client_from(password_options(
         server,

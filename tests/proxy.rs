@@ -16,10 +16,6 @@ use tcc::ffi::*;
 
 const API_PATH: &str = "/v2/servicerequest/carbon-copy-emails";
 
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
-
 fn via_proxy(proxy: &str) -> Net {
     Net {
         proxy: Some(proxy.to_owned()),

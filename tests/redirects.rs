@@ -14,10 +14,6 @@ use tcc::ffi::*;
 
 const OK_PATH: &str = "/scenario/ok/v2/servicerequest/carbon-copy-emails";
 
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
-
 fn redirects(n: u32) -> Net {
     Net {
         max_redirects: Some(n),

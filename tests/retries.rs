@@ -8,12 +8,8 @@
 mod common;
 
 use common::*;
-use osm_standin::{data, Standin};
+use osm_standin::data;
 use tcc::ffi::*;
-
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
 
 fn attempts(n: u32) -> Net {
     Net {

@@ -9,10 +9,6 @@ use common::*;
 use osm_standin::{data, Standin};
 use tcc::ffi::*;
 
-fn standin() -> Standin {
-    Standin::start(standin_config()).unwrap()
-}
-
 #[test]
 fn a_server_that_accepts_and_never_reads_times_out_at_the_deadline() {
     let blackhole = Standin::start_blackhole().unwrap();

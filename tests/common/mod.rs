@@ -258,6 +258,11 @@ pub fn clean_command(program: &Path) -> Command {
     command
 }
 
+/// A stand-in of its own for one test, accepting `TOKEN`.
+pub fn standin() -> osm_standin::Standin {
+    osm_standin::Standin::start(standin_config()).unwrap()
+}
+
 /// The stand-in's configuration for these tests: it accepts `TOKEN`.
 pub fn standin_config() -> osm_standin::StandinConfig {
     osm_standin::StandinConfig {
