@@ -14,17 +14,16 @@
 
 use std::fmt;
 
-use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, NextTimeout, TcpConnector, Transport,
-};
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 use ureq::Agent;
 
 use crate::resolver::CachingResolver;
+use crate::tcp_transport::TcpConnector;
 
 /// An agent for requests whose URI is the proxy's (with the target's path
 /// and `Host`): plain TCP to the proxy, request lines in absolute form.
 pub(crate) fn agent(config: ureq::config::Config) -> Agent {
-    let connector = ().chain(TcpConnector::default()).chain(AbsoluteFormConnector);
+    let connector = ().chain(TcpConnector).chain(AbsoluteFormConnector);
     Agent::with_parts(config, connector, CachingResolver::default())
 }
 

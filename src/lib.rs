@@ -24,6 +24,7 @@ mod response;
 mod retry;
 mod secret;
 pub mod signing;
+mod tcp_transport;
 mod timestamp;
 mod transport;
 pub mod trust;

@@ -260,7 +260,13 @@ fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option
 /// position; an array here is never a valid answer.
 pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => serde_json::from_slice(body).map_err(|e| e.to_string()),
+        // Checked as UTF-8 once, here, instead of string by string while
+        // parsing; a body that is not UTF-8 gets serde_json's own message.
+        Some(b'{') => match std::str::from_utf8(body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(body),
+        }
+        .map_err(|e| e.to_string()),
         Some(_) => Err("not a JSON object".to_owned()),
         None => Err("empty body".to_owned()),
     }
@@ -310,7 +316,11 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
             f.write_str("a string, a number or null")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_owned()))
+            // Room for the NUL that makes it a C string later, so handing it
+            // out to C does not reallocate it.
+            let mut owned = String::with_capacity(v.len() + 1);
+            owned.push_str(v);
+            Ok(Some(owned))
         }
         fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
             Ok(Some(v))

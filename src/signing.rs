@@ -105,6 +105,32 @@ impl fmt::Debug for SigningRequest<'_> {
     }
 }
 
+/// The SK made ready to sign with, once per client: HMAC's inner and
+/// outer key blocks are hashed here instead of on every request. The state
+/// is derived from the SK, so it is wiped on drop (hmac's `zeroize`) and its
+/// `Debug` shows nothing. Boxed: the state is a few hundred bytes, and a
+/// client holds it for its life.
+#[derive(Clone)]
+pub struct SigningKey(Box<Hmac<Sha256>>);
+
+impl SigningKey {
+    /// `sk` is the secret key's bytes (UTF-8 of the SK string).
+    #[must_use]
+    pub fn new(sk: &[u8]) -> Self {
+        // HMAC takes keys of any length (longer ones are hashed), so this cannot fail.
+        SigningKey(Box::new(
+            <Hmac<Sha256> as KeyInit>::new_from_slice(sk)
+                .expect("HMAC-SHA256 accepts keys of any length"),
+        ))
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(..)")
+    }
+}
+
 /// The full `Authorization` header value for `req`, signed at `sdk_date`
 /// (which must be the request's `X-Sdk-Date` header value, see [`sdk_date`]).
 ///
@@ -113,8 +139,19 @@ impl fmt::Debug for SigningRequest<'_> {
 /// credentials before calling.
 #[must_use]
 pub fn authorization(ak: &str, sk: &[u8], sdk_date: &str, req: &SigningRequest<'_>) -> String {
+    authorization_with(ak, &SigningKey::new(sk), sdk_date, req)
+}
+
+/// [`authorization`] with a key made once for many requests.
+#[must_use]
+pub fn authorization_with(
+    ak: &str,
+    key: &SigningKey,
+    sdk_date: &str,
+    req: &SigningRequest<'_>,
+) -> String {
     let (canonical, signed) = build_canonical_request(req);
-    let signature = signature(sk, &string_to_sign(sdk_date, &canonical));
+    let signature = signature_with(key, &string_to_sign(sdk_date, &canonical));
     let signed_headers = &canonical[signed];
     let mut out = String::with_capacity(
         ALGORITHM.len() + ak.len() + signed_headers.len() + signature.len() + 40,
@@ -148,15 +185,14 @@ pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
 }
 
 /// Hex HMAC-SHA256 of `string_to_sign` keyed with `sk`.
-///
-/// # Panics
-///
-/// Never: HMAC accepts keys of any length.
 #[must_use]
 pub fn signature(sk: &[u8], string_to_sign: &str) -> String {
-    // HMAC takes keys of any length (longer ones are hashed), so this cannot fail.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(sk)
-        .expect("HMAC-SHA256 accepts keys of any length");
+    signature_with(&SigningKey::new(sk), string_to_sign)
+}
+
+fn signature_with(key: &SigningKey, string_to_sign: &str) -> String {
+    // A copy of the keyed state, on the stack: no allocation per request.
+    let mut mac = Hmac::<Sha256>::clone(&key.0);
     mac.update(string_to_sign.as_bytes());
     let mut out = String::with_capacity(64);
     encode::push_hex(&mut out, &mac.finalize().into_bytes());
@@ -225,8 +261,14 @@ fn build_canonical_request(req: &SigningRequest<'_>) -> (String, Range<usize>) {
         + 80;
     let mut out = String::with_capacity(guess);
 
-    for c in req.method.chars() {
-        out.extend(c.to_uppercase());
+    if req.method.is_ascii() {
+        out.extend(
+            req.method
+                .bytes()
+                .map(|b| char::from(b.to_ascii_uppercase())),
+        );
+    } else {
+        out.extend(req.method.chars().flat_map(char::to_uppercase));
     }
     out.push('\n');
     push_canonical_uri(&mut out, req.path);
@@ -268,7 +310,14 @@ fn signed_header_names<'a>(headers: &[(&'a str, &str)]) -> Vec<&'a str> {
         }
         names.push(name);
     }
-    names.sort_unstable_by(|a, b| lower_chars(a).cmp(lower_chars(b)));
+    names.sort_unstable_by(|a, b| {
+        if a.is_ascii() && b.is_ascii() {
+            let lower = |s: &'a str| s.bytes().map(|b| b.to_ascii_lowercase());
+            lower(a).cmp(lower(b))
+        } else {
+            lower_chars(a).cmp(lower_chars(b))
+        }
+    });
     names
 }
 
@@ -356,7 +405,12 @@ fn same_lower(a: &str, b: &str) -> bool {
 }
 
 fn push_lower(out: &mut String, s: &str) {
-    out.extend(lower_chars(s));
+    // Header names are ASCII in practice (and already lower-case from tcc).
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(lower_chars(s));
+    }
 }
 
 #[cfg(test)]
@@ -374,6 +428,21 @@ mod tests {
             headers,
             body: b"",
         }
+    }
+
+    #[test]
+    fn a_key_made_once_signs_like_the_sk_each_time() {
+        let key = SigningKey::new(b"sk-SECRET");
+        let headers = [("host", HOST), ("x-sdk-date", "20240229T120000Z")];
+        let other_headers = [("host", HOST), ("x-sdk-date", "20240229T120001Z")];
+        for headers in [&headers[..], &other_headers, &headers] {
+            let req = get(headers);
+            assert_eq!(
+                authorization_with("AK", &key, headers[1].1, &req),
+                authorization("AK", b"sk-SECRET", headers[1].1, &req)
+            );
+        }
+        assert_eq!(format!("{key:?}"), "SigningKey(..)");
     }
 
     #[test]

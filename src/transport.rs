@@ -17,7 +17,7 @@ use ureq::config::AutoHeaderValue;
 
 use ureq::http::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use ureq::http::{HeaderName, HeaderValue, Uri};
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
 use ureq::{Agent, Timeout};
 
 use crate::absolute_form;
@@ -31,6 +31,7 @@ use crate::resolver::CachingResolver;
 use crate::response::HttpResponse;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::tcp_transport::TcpConnector;
 use crate::trust;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -104,9 +105,13 @@ impl Transport {
             .build();
         Ok(Transport {
             absolute_form: absolute_form::agent(config.clone()),
+            // ureq's default chain, with tcc's TCP transport (see
+            // `tcp_transport`) and without SOCKS, which tcc does not offer.
             agent: Agent::with_parts(
                 config,
-                DefaultConnector::default(),
+                ().chain(ConnectProxyConnector::default())
+                    .chain(TcpConnector)
+                    .chain(RustlsConnector::default()),
                 CachingResolver::default(),
             ),
             proxies: Proxies::new(&options.proxy, |name| std::env::var(name).ok())?,
@@ -184,20 +189,25 @@ impl Transport {
         .map_err(|e| self.transport_error(e, deadline))?;
 
         let status = response.status().as_u16();
-        // Names as constants: a `&str` name would be parsed again on every lookup.
-        let header_text = |name: &HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let request_id = header_text(&X_REQUEST_ID);
-        let content_type = header_text(&CONTENT_TYPE);
-        let location = header_text(&LOCATION);
-        let retry_after = header_text(&RETRY_AFTER);
+        // One pass over the few headers a response has, instead of a hashed
+        // lookup per name wanted. Of a repeated header the first counts.
+        const WANTED: [HeaderName; 5] = [
+            X_REQUEST_ID,
+            CONTENT_TYPE,
+            LOCATION,
+            RETRY_AFTER,
+            X_SUBJECT_TOKEN,
+        ];
+        let mut found: [Option<&HeaderValue>; 5] = [None; 5];
+        for (name, value) in response.headers() {
+            if let Some(i) = WANTED.iter().position(|wanted| wanted == name) {
+                found[i].get_or_insert(value);
+            }
+        }
+        let [request_id, content_type, location, retry_after, subject_token] =
+            found.map(|value| value.and_then(|v| v.to_str().ok()).map(str::to_owned));
         // Only IAM's token response has it; wrapped at once so it is wiped after use.
-        let subject_token = header_text(&X_SUBJECT_TOKEN).map(Secret::new);
+        let subject_token = subject_token.map(Secret::new);
         let too_large = |what: String| {
             Error::new(
                 ErrorKind::ResponseTooLarge,

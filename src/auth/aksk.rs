@@ -9,16 +9,17 @@ use crate::credentials::AkSk;
 use crate::endpoint::Target;
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
-use crate::signing::{self, SigningRequest};
+use crate::signing::{self, SigningKey, SigningRequest};
 
 const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
 const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 
-/// An access key ready to sign. Built once per client: the header values
-/// that never change (the security token) are made here, not per call.
+/// An access key ready to sign. Built once per client: the HMAC key state
+/// and the header values that never change (the security token) are made
+/// here, not per call.
 pub(crate) struct Signer {
     ak: String,
-    sk: Secret,
+    key: SigningKey,
     security_token: Option<HeaderValue>,
 }
 
@@ -26,7 +27,7 @@ impl Signer {
     pub fn new(credentials: &AkSk) -> Result<Self, Error> {
         Ok(Signer {
             ak: credentials.ak.clone(),
-            sk: credentials.sk.clone(),
+            key: SigningKey::new(credentials.sk.expose().as_bytes()),
             security_token: credentials
                 .security_token
                 .as_ref()
@@ -67,8 +68,7 @@ impl Signer {
             headers: &signed,
             body: b"",
         };
-        let authorization =
-            signing::authorization(&self.ak, self.sk.expose().as_bytes(), &date, &request);
+        let authorization = signing::authorization_with(&self.ak, &self.key, &date, &request);
         // The signature is no secret (it is good for this request only), but
         // marking it keeps it out of Debug output all the same.
         let mut authorization = HeaderValue::from_str(&authorization).map_err(bug)?;

@@ -63,10 +63,15 @@ fn hex_value(b: u8) -> Option<u8> {
 
 /// Appends `bytes` as lower-case hex.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(b & 0x0f)]));
+    // Through a stack buffer in chunks: one append per chunk, not two per byte.
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX_LOWER[usize::from(b >> 4)];
+            pair[1] = HEX_LOWER[usize::from(b & 0x0f)];
+        }
+        let hex = &buf[..chunk.len() * 2];
+        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
     }
 }
 

@@ -1,0 +1,370 @@
+//! TCP connections for the agents' pools, cheaper per call than ureq's own.
+//!
+//! ureq checks that a pooled connection is still usable when it goes back
+//! into the pool and again when it comes out (under the pool's lock). Its
+//! TCP transport does that by switching the socket to non-blocking, trying
+//! a read and switching back: three system calls per check, six per call,
+//! where the request and response themselves take two. The benchmark showed
+//! them as the largest cost left per call, and as lock contention between
+//! threads. Here one `recv(MSG_PEEK | MSG_DONTWAIT)` answers the same
+//! question: nothing waiting means open; bytes, end of stream or an error
+//! mean the connection must not be reused. And it is asked once per call,
+//! when the connection is taken out of the pool: the check as it goes back
+//! in, straight after its response was read, is answered "open" without a
+//! system call, because the check on the way out sees everything it would
+//! have seen (a close or stray bytes) and more (whatever happened while the
+//! connection sat idle). A connection that died in the pool is then
+//! dropped when the next call takes it, as before.
+//!
+//! Everything else matches ureq's transport: timeouts set on the socket only
+//! when they change, reads interrupted by a signal retried within the time
+//! left, and the socket registered so that the agent can shut it down.
+//!
+//! This uses ureq's `unversioned` transport API, which may change in a minor
+//! release: Cargo.toml pins ureq to 3.5.x for that reason.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Weak};
+use std::time::Instant;
+
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle,
+    Transport,
+};
+use ureq::{Error, Timeout};
+
+/// Opens plain TCP connections when no earlier connector in the chain (a
+/// `CONNECT` proxy) has made one.
+#[derive(Debug, Default)]
+pub(crate) struct TcpConnector;
+
+impl<In: Transport> Connector<In> for TcpConnector {
+    type Out = Either<In, TcpTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        if let Some(transport) = chained {
+            return Ok(Some(Either::A(transport)));
+        }
+        let stream = connect_any(&details.addrs, details.timeout)?;
+        if details.config.no_delay() {
+            stream.set_nodelay(true)?;
+        }
+        let stream = Arc::new(stream);
+        (details.register_shutdown)(Arc::downgrade(&stream) as Weak<dyn ShutdownHandle>)?;
+        let config = details.config;
+        Ok(Some(Either::B(TcpTransport {
+            stream,
+            buffers: LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size()),
+            read_timeout: None,
+            write_timeout: None,
+            just_used: true,
+        })))
+    }
+}
+
+/// Tries each address in turn. Each gets an equal share of the time left,
+/// so an address that refuses at once leaves its share to the next ones.
+fn connect_any(addrs: &[SocketAddr], timeout: NextTimeout) -> Result<TcpStream, Error> {
+    let started = Instant::now();
+    let budget = timeout.not_zero().map(|t| *t);
+    let mut last_error = None;
+    for (i, addr) in addrs.iter().enumerate() {
+        let result = match budget {
+            None => TcpStream::connect(addr),
+            Some(budget) => {
+                let left = budget.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                // Never zero: `connect_timeout` refuses a zero duration.
+                let share = (left / (addrs.len() - i) as u32).max(MIN_SHARE.min(left));
+                TcpStream::connect_timeout(addr, share)
+            }
+        };
+        match result {
+            Ok(stream) => return Ok(stream),
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                last_error = Some(Error::Timeout(Timeout::Connect))
+            }
+            Err(e) => last_error = Some(Error::Io(e)),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        if addrs.is_empty() {
+            Error::Io(io::Error::new(
+                io::ErrorKind::AddrNotAvailable,
+                "no address to connect to",
+            ))
+        } else {
+            Error::Timeout(timeout.reason)
+        }
+    }))
+}
+
+/// The least time an address is given, so that many addresses do not each
+/// get too little to connect at all.
+const MIN_SHARE: std::time::Duration = std::time::Duration::from_millis(10);
+
+pub(crate) struct TcpTransport {
+    /// Shared (weakly) with the agent, which may shut it down from another thread.
+    stream: Arc<TcpStream>,
+    buffers: LazyBuffers,
+    /// What the socket is set to, so that it is only set when that changes.
+    read_timeout: Option<std::time::Duration>,
+    write_timeout: Option<std::time::Duration>,
+    /// I/O happened since the last liveness check: the next check is the
+    /// pool's as the connection goes back in (see the module's comment).
+    just_used: bool,
+}
+
+impl std::fmt::Debug for TcpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpTransport")
+            .field("peer", &self.stream.peer_addr().ok())
+            .finish()
+    }
+}
+
+/// An expired budget fails before any I/O: a socket timeout cannot be zero.
+fn check(timeout: NextTimeout) -> Result<NextTimeout, Error> {
+    if timeout.after.is_zero() {
+        Err(Error::Timeout(timeout.reason))
+    } else {
+        Ok(timeout)
+    }
+}
+
+/// Sets a socket timeout only when it differs from what is set: a system
+/// call saved on nearly every read and write.
+fn set_if_changed(
+    current: &mut Option<std::time::Duration>,
+    wanted: Option<std::time::Duration>,
+    set: impl FnOnce(Option<std::time::Duration>) -> io::Result<()>,
+) -> io::Result<()> {
+    if wanted != *current {
+        set(wanted)?;
+        *current = wanted;
+    }
+    Ok(())
+}
+
+/// A timed-out socket operation becomes the timeout that applied to it.
+fn io_error(e: io::Error, timeout: &NextTimeout) -> Error {
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout(timeout.reason),
+        _ => Error::Io(e),
+    }
+}
+
+impl Transport for TcpTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        self.just_used = true;
+        let timeout = check(timeout.for_write())?;
+        set_if_changed(
+            &mut self.write_timeout,
+            timeout.not_zero().map(|t| *t),
+            |t| self.stream.set_write_timeout(t),
+        )?;
+        // `write_all` retries writes interrupted by a signal itself.
+        (&*self.stream)
+            .write_all(&self.buffers.output()[..amount])
+            .map_err(|e| io_error(e, &timeout))
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        self.just_used = true;
+        let timeout = check(timeout.for_read())?;
+        let wanted = timeout.not_zero().map(|t| *t);
+        set_if_changed(&mut self.read_timeout, wanted, |t| {
+            self.stream.set_read_timeout(t)
+        })?;
+        let started = Instant::now();
+        let amount = loop {
+            match (&*self.stream).read(self.buffers.input_append_buf()) {
+                // Linux does not restart a socket read with a timeout after a
+                // signal: retry it with what is left of the timeout.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    let Some(wanted) = wanted else {
+                        return Err(Error::Io(e));
+                    };
+                    let left = wanted.saturating_sub(started.elapsed());
+                    if left.is_zero() {
+                        return Err(Error::Timeout(timeout.reason));
+                    }
+                    self.stream.set_read_timeout(Some(left))?;
+                    self.read_timeout = Some(left);
+                }
+                result => break result.map_err(|e| io_error(e, &timeout))?,
+            }
+        };
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    fn is_open(&mut self) -> bool {
+        // Going back into the pool: checked on the way out instead.
+        if std::mem::take(&mut self.just_used) {
+            return true;
+        }
+        nothing_waiting(&self.stream)
+    }
+}
+
+/// Whether a connection between requests is still usable: the peer has
+/// neither closed it nor sent anything (which would be bytes no request
+/// asked for). One system call, and the socket stays blocking.
+#[cfg(unix)]
+fn nothing_waiting(stream: &TcpStream) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut byte = 0u8;
+    // SAFETY: a valid socket descriptor and a one-byte buffer that outlives the call.
+    let n = unsafe {
+        libc::recv(
+            stream.as_raw_fd(),
+            (&mut byte as *mut u8).cast(),
+            1,
+            libc::MSG_PEEK | libc::MSG_DONTWAIT,
+        )
+    };
+    n < 0 && {
+        let e = io::Error::last_os_error();
+        e.kind() == io::ErrorKind::WouldBlock
+    }
+}
+
+/// Elsewhere, ureq's way: a non-blocking peek, then blocking again.
+#[cfg(not(unix))]
+fn nothing_waiting(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let open = matches!(stream.peek(&mut [0u8]), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    stream.set_nonblocking(false).is_ok() && open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        (client, server)
+    }
+
+    #[test]
+    fn an_idle_connection_is_open_and_stays_blocking() {
+        let (client, mut server) = pair();
+        assert!(nothing_waiting(&client));
+        assert!(nothing_waiting(&client), "the probe consumed nothing");
+        // Still blocking: a read waits for the server's bytes.
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 2];
+            (&client).read_exact(&mut buf).map(|_| buf)
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        server.write_all(b"ok").unwrap();
+        assert_eq!(&reader.join().unwrap().unwrap(), b"ok");
+    }
+
+    #[test]
+    fn unasked_bytes_or_a_close_mean_not_reusable() {
+        let (client, mut server) = pair();
+        server.write_all(b"x").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!nothing_waiting(&client));
+        let mut byte = [0u8];
+        (&client).read_exact(&mut byte).unwrap();
+        assert_eq!(&byte, b"x", "the probe only peeked");
+
+        let (client, server) = pair();
+        drop(server);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!nothing_waiting(&client));
+    }
+
+    /// A server that answers one request per connection and then closes it
+    /// without saying so (no `Connection: close`), as a server whose idle
+    /// timeout is shorter than the client's does.
+    fn one_answer_per_connection(connections: usize) -> (u16, std::thread::JoinHandle<usize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let mut answered = 0;
+            for _ in 0..connections {
+                let (mut socket, _) = listener.accept().unwrap();
+                let mut buf = [0u8; 4096];
+                let n = socket.read(&mut buf).unwrap();
+                assert!(buf[..n].ends_with(b"\r\n\r\n"));
+                socket
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                    .unwrap();
+                answered += 1;
+            }
+            answered
+        });
+        (port, server)
+    }
+
+    #[test]
+    fn a_connection_closed_while_pooled_is_not_reused() {
+        let (port, server) = one_answer_per_connection(3);
+        let agent = ureq::Agent::with_parts(
+            ureq::Agent::config_builder().proxy(None).build(),
+            ().chain(TcpConnector),
+            ureq::unversioned::resolver::DefaultResolver::default(),
+        );
+        for _ in 0..3 {
+            let mut response = agent
+                .get(format!("http://127.0.0.1:{port}/"))
+                .call()
+                .unwrap();
+            assert_eq!(response.body_mut().read_to_string().unwrap(), "ok");
+            // Time for the server's close to arrive before the next request.
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Three requests on three connections: each closed one was noticed
+        // when it was taken from the pool, not written to and failed.
+        assert_eq!(server.join().unwrap(), 3);
+    }
+
+    #[test]
+    fn addresses_are_tried_in_turn() {
+        // A port nothing listens on (bound, then released) refuses at once;
+        // the next address is tried and connects.
+        let refused = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let open = listener.local_addr().unwrap();
+        let timeout = NextTimeout {
+            after: Duration::from_secs(5).into(),
+            reason: Timeout::Connect,
+            ..NextTimeout::default()
+        };
+        let stream = connect_any(&[refused, open], timeout).unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), open);
+
+        match connect_any(&[refused], timeout) {
+            Err(Error::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::ConnectionRefused),
+            other => panic!("{other:?}"),
+        }
+        match connect_any(&[], timeout) {
+            Err(Error::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::AddrNotAvailable),
+            other => panic!("{other:?}"),
+        }
+    }
+}
