@@ -43,13 +43,12 @@ pub(crate) fn send_following(
     let mut followed = 0;
     loop {
         let target = current.as_ref().unwrap_or(first);
-        let headers = headers_for(target)?;
         let request = Request {
             target,
-            headers: &headers,
+            headers: headers_for(target)?,
             body,
         };
-        let response = transport.send(&request, deadline)?;
+        let response = transport.send(request, deadline)?;
         let location = match &response.location {
             Some(location) if is_redirect(response.status) => location,
             // Not a redirect (or one without a Location, an error later on).

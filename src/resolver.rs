@@ -2,10 +2,10 @@
 //! every request, before it looks for a pooled connection, and its default
 //! resolver spawns a thread per lookup whenever a timeout is set: a thread
 //! and a `getaddrinfo` for every call, even on a kept-alive connection (the
-//! benchmark showed it as the largest cost per call). This resolver answers
-//! IP literals at once and remembers names for a short while.
+//! benchmark showed it as the largest cost per call). This resolver keeps
+//! the answers for the few hosts a client talks to: names for a short
+//! while, IP literals (parsed, never looked up) for good.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
@@ -25,9 +25,20 @@ const TTL: Duration = Duration::from_secs(30);
 /// cache only guards against the unexpected.
 const MAX_ENTRIES: usize = 16;
 
+struct Entry {
+    /// The URL's authority as written, with the scheme's default port: the
+    /// key, compared without parsing the authority again.
+    authority: String,
+    default_port: Option<u16>,
+    addrs: ResolvedSocketAddrs,
+    /// `None` for an IP literal: its answer never changes.
+    expires: Option<Instant>,
+}
+
 #[derive(Default)]
 pub(crate) struct CachingResolver {
-    names: Mutex<HashMap<String, (ResolvedSocketAddrs, Instant)>>,
+    /// A few entries, searched in order: cheaper than hashing the key.
+    entries: Mutex<Vec<Entry>>,
     lookup: DefaultResolver,
 }
 
@@ -52,6 +63,18 @@ impl Resolver for CachingResolver {
             "https" => Some(443),
             _ => None,
         };
+        let now = Instant::now();
+        let same_key =
+            |e: &Entry| e.default_port == default_port && e.authority == authority.as_str();
+        if let Some(entry) = self
+            .lock()
+            .iter()
+            .find(|e| same_key(e))
+            .filter(|e| e.expires.is_none_or(|at| now < at))
+        {
+            return Ok(entry.addrs.clone());
+        }
+
         let Some(port) = authority.port_u16().or(default_port) else {
             return self.lookup.resolve(uri, config, timeout);
         };
@@ -60,35 +83,36 @@ impl Resolver for CachingResolver {
             .host()
             .trim_start_matches('[')
             .trim_end_matches(']');
-        if let Ok(ip) = host.parse::<IpAddr>() {
-            let mut addrs = self.empty();
-            addrs.push(SocketAddr::new(ip, port));
-            return Ok(addrs);
-        }
-
-        let key = format!("{host}:{port}");
-        let now = Instant::now();
-        if let Some((addrs, at)) = self.lock().get(&key) {
-            if now.duration_since(*at) < TTL {
-                return Ok(addrs.clone());
+        let (addrs, expires) = match host.parse::<IpAddr>() {
+            Ok(ip) => {
+                let mut addrs = self.empty();
+                addrs.push(SocketAddr::new(ip, port));
+                (addrs, None)
             }
+            // Looked up without the lock held: a slow DNS answer must not
+            // block other threads' calls to hosts already known. Failures
+            // are not cached.
+            Err(_) => (self.lookup.resolve(uri, config, timeout)?, Some(now + TTL)),
+        };
+        let mut entries = self.lock();
+        entries.retain(|e| !same_key(e));
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
         }
-        // Looked up without the lock held: a slow DNS answer must not block
-        // other threads' calls to hosts already known. Failures are not cached.
-        let addrs = self.lookup.resolve(uri, config, timeout)?;
-        let mut names = self.lock();
-        if names.len() >= MAX_ENTRIES {
-            names.clear();
-        }
-        names.insert(key, (addrs.clone(), now));
+        entries.push(Entry {
+            authority: authority.as_str().to_owned(),
+            default_port,
+            addrs: addrs.clone(),
+            expires,
+        });
         Ok(addrs)
     }
 }
 
 impl CachingResolver {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ResolvedSocketAddrs, Instant)>> {
-        // The map is consistent after every operation: poison carries no meaning.
-        self.names.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Entry>> {
+        // The list is consistent after every operation: poison carries no meaning.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -114,7 +138,7 @@ mod tests {
     }
 
     #[test]
-    fn ip_literals_need_no_lookup_and_are_not_cached() {
+    fn ip_literals_need_no_lookup_and_never_expire() {
         let r = CachingResolver::default();
         assert_eq!(
             resolve(&r, "http://127.0.0.1:8080/x"),
@@ -128,13 +152,23 @@ mod tests {
             resolve(&r, "http://10.1.2.3/"),
             ["10.1.2.3:80".parse().unwrap()]
         );
-        assert!(r.lock().is_empty());
+        let entries = r.lock();
+        assert_eq!(entries.len(), 3);
+        assert!(entries.iter().all(|e| e.expires.is_none()));
+        drop(entries);
+        // Answered from the list the second time, the same.
+        assert_eq!(
+            resolve(&r, "http://127.0.0.1:8080/y"),
+            ["127.0.0.1:8080".parse().unwrap()]
+        );
+        assert_eq!(r.lock().len(), 3);
     }
 
     #[test]
     fn names_are_looked_up_once_within_the_ttl() {
         let r = CachingResolver::default();
         let first = resolve(&r, "http://localhost:8080/");
+        assert!(r.lock()[0].expires.is_some());
         assert!(first
             .iter()
             .all(|a| a.ip().is_loopback() && a.port() == 8080));

@@ -397,6 +397,9 @@ fn lower_chars(s: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 fn same_lower(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -407,7 +410,9 @@ fn same_lower(a: &str, b: &str) -> bool {
 fn push_lower(out: &mut String, s: &str) {
     // Header names are ASCII in practice (and already lower-case from tcc).
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
     } else {
         out.extend(lower_chars(s));
     }

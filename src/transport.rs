@@ -16,7 +16,7 @@ use std::io::Read;
 use ureq::config::AutoHeaderValue;
 
 use ureq::http::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
-use ureq::http::{HeaderName, HeaderValue, Uri};
+use ureq::http::{HeaderName, HeaderValue, Method, Uri};
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
 use ureq::{Agent, Timeout};
 
@@ -58,8 +58,9 @@ pub(crate) type HeadersFor<'a> =
 /// One request: a GET when `body` is `None`, else a POST of `body`.
 pub struct Request<'a> {
     pub target: &'a Target,
-    /// Every header to send, `Host` and `User-Agent` included.
-    pub headers: &'a [(HeaderName, HeaderValue)],
+    /// Every header to send, `Host` and `User-Agent` included (moved into
+    /// the request: built for it, so nothing is copied).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
     pub body: Option<&'a [u8]>,
 }
 
@@ -152,7 +153,7 @@ impl Transport {
     /// included. `Host` and `User-Agent` are among `headers` (see
     /// [`Target`]), so ureq adds neither and an AK/SK signature covers
     /// exactly what is sent.
-    pub fn send(&self, request: &Request<'_>, deadline: Deadline) -> Result<HttpResponse, Error> {
+    pub fn send(&self, request: Request<'_>, deadline: Deadline) -> Result<HttpResponse, Error> {
         // A call may make several requests: each gets what is left of its
         // deadline. The agent's own global timeout is the whole call's, so
         // a request that starts right away (the common first one) needs no
@@ -181,9 +182,14 @@ impl Transport {
         };
 
         let response = match request.body {
-            None => prepare(agent.get(uri), own_deadline, tunnel, request, proxy_login).call(),
+            None => {
+                let http_request = http_request((), Method::GET, uri, request.headers, proxy_login);
+                run(agent, http_request, own_deadline, tunnel)
+            }
             Some(body) => {
-                prepare(agent.post(uri), own_deadline, tunnel, request, proxy_login).send(body)
+                let http_request =
+                    http_request(body, Method::POST, uri, request.headers, proxy_login);
+                run(agent, http_request, own_deadline, tunnel)
             }
         }
         .map_err(|e| self.transport_error(e, deadline))?;
@@ -308,34 +314,48 @@ impl Transport {
     }
 }
 
-/// Everything but the method and body, the same for a GET and a POST: the
-/// time left of the deadline, the `CONNECT` proxy if any (the agents have
-/// none), the headers, and the proxy login for absolute-form requests.
-fn prepare<B>(
-    builder: ureq::RequestBuilder<B>,
-    remaining: Option<std::time::Duration>,
-    tunnel: Option<ureq::Proxy>,
-    request: &Request<'_>,
+/// The request for ureq, built directly: ureq's request builder would
+/// parse and copy each header again and move the whole request per header.
+fn http_request<B>(
+    body: B,
+    method: Method,
+    uri: Uri,
+    headers: Vec<(HeaderName, HeaderValue)>,
     proxy_login: Option<HeaderValue>,
-) -> ureq::RequestBuilder<B> {
-    // A request-level configuration copies the agent's: only made when this
-    // request needs something the agent does not already have.
-    let mut builder = if remaining.is_some() || tunnel.is_some() {
-        builder
-            .config()
-            .timeout_global(remaining)
-            .proxy(tunnel)
-            .build()
-    } else {
-        builder
-    };
-    for (name, value) in request.headers {
-        builder = builder.header(name, value);
+) -> ureq::http::Request<B> {
+    let mut request = ureq::http::Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let map = request.headers_mut();
+    map.reserve(headers.len() + 1);
+    for (name, value) in headers {
+        map.append(name, value);
     }
     if let Some(login) = proxy_login {
-        builder = builder.header(ureq::http::header::PROXY_AUTHORIZATION, login);
+        map.append(ureq::http::header::PROXY_AUTHORIZATION, login);
     }
-    builder
+    request
+}
+
+/// Sends a request with what it needs beyond the agent's configuration:
+/// the time left of the deadline and the `CONNECT` proxy (the agents have
+/// none). A request-level configuration copies the agent's, so it is only
+/// made when one of them is wanted.
+fn run<B: ureq::AsSendBody>(
+    agent: &Agent,
+    request: ureq::http::Request<B>,
+    remaining: Option<std::time::Duration>,
+    tunnel: Option<ureq::Proxy>,
+) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    if remaining.is_none() && tunnel.is_none() {
+        return agent.run(request);
+    }
+    let request = agent
+        .configure_request(request)
+        .timeout_global(remaining)
+        .proxy(tunnel)
+        .build();
+    agent.run(request)
 }
 
 /// The proxy's URI with the target's path and query: ureq connects to the

@@ -10,14 +10,20 @@ const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 /// Appends `s` percent-encoded: every UTF-8 byte except `A-Z a-z 0-9 - _ . ~`
 /// becomes `%XX` (upper-case hex), as `quote(s, safe='~')`.
 pub(crate) fn push_encoded(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 0x0f)]));
-        }
+    let unreserved = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    let mut rest = s.as_bytes();
+    while !rest.is_empty() {
+        // Runs of unreserved bytes (most of a path) are appended whole.
+        let run = rest.iter().take_while(|b| unreserved(b)).count();
+        // Unreserved bytes are ASCII: always valid UTF-8 on their own.
+        out.push_str(std::str::from_utf8(&rest[..run]).unwrap_or_default());
+        let Some(&b) = rest.get(run) else {
+            break;
+        };
+        out.push('%');
+        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_UPPER[usize::from(b & 0x0f)]));
+        rest = &rest[run + 1..];
     }
 }
 
