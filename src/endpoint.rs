@@ -3,6 +3,7 @@
 //! API path is appended to it.
 
 use crate::error::{Error, ErrorKind};
+use crate::signing::{canonical_query_string, CanonicalResource};
 use ureq::http::{HeaderValue, Uri};
 
 /// Longest accepted endpoint URL.
@@ -118,6 +119,8 @@ pub(crate) struct Target {
     pub query: Vec<(String, String)>,
     /// `Host`: `host[:port]`, the port only when not the scheme's default.
     pub host_header: HeaderValue,
+    /// The path and query as an AK/SK signature covers them, made once.
+    pub signing_resource: CanonicalResource,
 }
 
 impl Target {
@@ -128,14 +131,15 @@ impl Target {
         let authority = uri.authority()?.clone();
         let scheme = uri.scheme_str()?.to_owned();
         let path = uri.path().to_owned();
+        let pairs: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let signing_resource = CanonicalResource::new(&path, &pairs);
         let uri = if query.is_empty() && uri.query().is_none() {
             uri
         } else {
-            let pairs: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let encoded = crate::signing::canonical_query_string(&pairs);
+            let encoded = canonical_query_string(&pairs);
             let separator = if encoded.is_empty() { "" } else { "?" };
             format!("{scheme}://{authority}{path}{separator}{encoded}")
                 .parse()
@@ -151,6 +155,7 @@ impl Target {
             uri,
             path,
             query,
+            signing_resource,
         })
     }
 

@@ -150,7 +150,44 @@ pub fn authorization_with(
     sdk_date: &str,
     req: &SigningRequest<'_>,
 ) -> String {
-    let (canonical, signed) = build_canonical_request(req);
+    authorization_at(
+        ak,
+        key,
+        sdk_date,
+        &CanonicalResource::new(req.path, req.query),
+        req,
+    )
+}
+
+/// The canonical request's URI and query lines (`<uri>\n<query>`). They
+/// depend on the path and query alone, so a client makes them once per
+/// destination instead of on every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanonicalResource(String);
+
+impl CanonicalResource {
+    #[must_use]
+    pub fn new(path: &str, query: &[(&str, &str)]) -> Self {
+        let mut out = String::with_capacity(path.len() + 8);
+        push_canonical_uri(&mut out, path);
+        out.push('\n');
+        push_canonical_query(&mut out, query);
+        CanonicalResource(out)
+    }
+}
+
+/// [`authorization_with`] with the request's [`CanonicalResource`] made
+/// earlier: it must be the one of `req.path` and `req.query`.
+#[must_use]
+pub fn authorization_at(
+    ak: &str,
+    key: &SigningKey,
+    sdk_date: &str,
+    resource: &CanonicalResource,
+    req: &SigningRequest<'_>,
+) -> String {
+    debug_assert_eq!(*resource, CanonicalResource::new(req.path, req.query));
+    let (canonical, signed) = build_canonical_request(req, resource);
     let signature = signature_with(key, &string_to_sign(sdk_date, &canonical));
     let signed_headers = &canonical[signed];
     let mut out = String::with_capacity(
@@ -169,7 +206,7 @@ pub fn authorization_with(
 /// The canonical request (contains header values: do not log it).
 #[must_use]
 pub fn canonical_request(req: &SigningRequest<'_>) -> String {
-    build_canonical_request(req).0
+    build_canonical_request(req, &CanonicalResource::new(req.path, req.query)).0
 }
 
 /// `SDK-HMAC-SHA256\n<sdk_date>\n<hex sha256(canonical_request)>`.
@@ -242,16 +279,13 @@ pub fn needs_unsigned_payload(content_type: &str) -> bool {
 
 /// Builds the canonical request and returns it with the byte range of its
 /// signed-headers line, so [`authorization`] needs no second pass.
-fn build_canonical_request(req: &SigningRequest<'_>) -> (String, Range<usize>) {
+fn build_canonical_request(
+    req: &SigningRequest<'_>,
+    resource: &CanonicalResource,
+) -> (String, Range<usize>) {
     let names = signed_header_names(req.headers);
     let guess = req.method.len()
-        + req.path.len() * 2
-        + req
-            .query
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 2)
-            .sum::<usize>()
-            * 2
+        + resource.0.len()
         + req
             .headers
             .iter()
@@ -271,9 +305,7 @@ fn build_canonical_request(req: &SigningRequest<'_>) -> (String, Range<usize>) {
         out.extend(req.method.chars().flat_map(char::to_uppercase));
     }
     out.push('\n');
-    push_canonical_uri(&mut out, req.path);
-    out.push('\n');
-    push_canonical_query(&mut out, req.query);
+    out.push_str(&resource.0);
     out.push('\n');
 
     // The SDK joins the header lines with "\n" and appends one "\n", so even
@@ -448,6 +480,20 @@ mod tests {
             );
         }
         assert_eq!(format!("{key:?}"), "SigningKey(..)");
+
+        // A resource made once signs like the request's own path and query.
+        let query = [("b", "2"), ("a", "1 x")];
+        let req = SigningRequest {
+            query: &query,
+            path: "/v2/a b",
+            ..get(&headers)
+        };
+        let resource = CanonicalResource::new(req.path, req.query);
+        assert_eq!(resource.0, "/v2/a%20b/\na=1%20x&b=2");
+        assert_eq!(
+            authorization_at("AK", &key, "20240229T120000Z", &resource, &req),
+            authorization("AK", b"sk-SECRET", "20240229T120000Z", &req)
+        );
     }
 
     #[test]

@@ -68,7 +68,13 @@ impl Signer {
             headers: &signed,
             body: b"",
         };
-        let authorization = signing::authorization_with(&self.ak, &self.key, &date, &request);
+        let authorization = signing::authorization_at(
+            &self.ak,
+            &self.key,
+            &date,
+            &target.signing_resource,
+            &request,
+        );
         // The signature is no secret (it is good for this request only), but
         // marking it keeps it out of Debug output all the same.
         let mut authorization = HeaderValue::from_str(&authorization).map_err(bug)?;

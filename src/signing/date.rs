@@ -27,29 +27,31 @@ pub fn sdk_date(t: SystemTime) -> String {
 fn format_unix_seconds(secs: i64) -> String {
     let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     let second_of_day = secs.rem_euclid(86_400);
+    let (hour, minute, second) = (
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60,
+    );
+    if !(0..=9999).contains(&year) {
+        return format!("{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z");
+    }
     // By hand rather than `format!`: this runs on every signed request.
-    let mut out = String::with_capacity(16);
-    if (0..=9999).contains(&year) {
-        push_digits(&mut out, year, 4);
-    } else {
-        out.push_str(&format!("{year:04}"));
+    let mut text = *b"YYYYMMDDTHHMMSSZ";
+    for (at, width, n) in [
+        (0, 4, year),
+        (4, 2, month),
+        (6, 2, day),
+        (9, 2, hour),
+        (11, 2, minute),
+        (13, 2, second),
+    ] {
+        let mut rest = n;
+        for digit in text[at..at + width].iter_mut().rev() {
+            *digit = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
     }
-    push_digits(&mut out, month, 2);
-    push_digits(&mut out, day, 2);
-    out.push('T');
-    push_digits(&mut out, second_of_day / 3600, 2);
-    push_digits(&mut out, second_of_day % 3600 / 60, 2);
-    push_digits(&mut out, second_of_day % 60, 2);
-    out.push('Z');
-    out
-}
-
-/// Appends `n` (`0 <= n < 10^width`) as exactly `width` decimal digits.
-fn push_digits(out: &mut String, n: i64, width: u32) {
-    for place in (0..width).rev() {
-        let digit = n / 10_i64.pow(place) % 10;
-        out.push(char::from(b'0' + digit as u8));
-    }
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// Proleptic Gregorian (year, month, day) of a count of days since
