@@ -312,12 +312,18 @@ size_unstripped=$(stat -c %s "$lib_dir/libtcc.so")
 
 # ---------------------------------------------------------------- the table
 num() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
-ratio() { # ratio A B: A/B with 2 decimals, n/a if either is missing
-  if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
-  else echo "n/a"; fi
+# pratio A B: the ratio of variants A and B, paired by round: the median over
+# the rounds of A/B within each round (the two ran seconds apart there), so
+# the machine's load drifting between rounds does not skew it; n/a when no
+# round has both.
+pratio() {
+  local r a b
+  for r in $(seq "$rounds"); do
+    a=$(sed -n 's/^calls_per_sec=//p' "$work/$1.r$r.out" 2>/dev/null | tail -1)
+    b=$(sed -n 's/^calls_per_sec=//p' "$work/$2.r$r.out" 2>/dev/null | tail -1)
+    [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.6f\n", a / b }'
+  done | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-raw_cps() { get "raw$1" calls_per_sec; }
-sdk_cps=$(get sdk calls_per_sec)
 
 printf '\n'
 if [ "$smoke" = 1 ]; then
@@ -325,7 +331,7 @@ if [ "$smoke" = 1 ]; then
 else
   echo "tcc benchmark: $calls calls per sequential variant, $thread_calls per threaded one, $sdk_calls SDK calls (after $warmup warm-up calls each)"
 fi
-[ "$rounds" -gt 1 ] && echo "each row: the median of $rounds interleaved rounds by calls/s, (min-max) over the rounds"
+[ "$rounds" -gt 1 ] && echo "each row: the median of $rounds interleaved rounds by calls/s, (min-max) over the rounds; ratios: the median of the rounds' own ratios"
 case "$pin" in
   split) echo "sequential rows and SDK: client pinned to CPU 0, stand-in to CPU 1 (--pin=split); threaded rows unpinned" ;;
   same) echo "sequential rows and SDK: client and stand-in both pinned to CPU 0 (--pin=same); threaded rows unpinned" ;;
@@ -350,10 +356,10 @@ row() { # row LABEL NAME THREADS
   cps=$(get "$name" calls_per_sec)
   local vs_raw vs_sdk
   case "$name" in
-    rawaksk) vs_raw=$(ratio "$cps" "$(raw_cps 1)"); vs_sdk=$(ratio "$cps" "$sdk_cps") ;;
-    raw*) vs_raw="1.00 (=)"; vs_sdk=$(ratio "$cps" "$sdk_cps") ;;
-    sdk) vs_raw=$(ratio "$cps" "$(raw_cps 1)"); vs_sdk="1.00 (=)" ;;
-    *) vs_raw=$(ratio "$cps" "$(raw_cps "$threads")"); vs_sdk=$(ratio "$cps" "$sdk_cps") ;;
+    rawaksk) vs_raw=$(pratio "$name" raw1); vs_sdk=$(pratio "$name" sdk) ;;
+    raw*) vs_raw="1.00 (=)"; vs_sdk=$(pratio "$name" sdk) ;;
+    sdk) vs_raw=$(pratio "$name" raw1); vs_sdk="1.00 (=)" ;;
+    *) vs_raw=$(pratio "$name" "raw$threads"); vs_sdk=$(pratio "$name" sdk) ;;
   esac
   [ "$(get "$name" complete)" = 0 ] && label="$label (INCOMPLETE)"
   local spread=""
@@ -413,13 +419,13 @@ verdict() { # verdict VALUE OP LIMIT -> met/MISSED/n/a
   if [ -z "$1" ] || [ "$1" = n/a ]; then echo "n/a"; return; fi
   awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v >= l) : (v < l); print (ok ? "met" : "MISSED") }'
 }
-r_token=$(ratio "$(get token1 calls_per_sec)" "$(raw_cps 1)")
-r_aksk=n/a; [ "$have_aksk" = 1 ] && r_aksk=$(ratio "$(get aksk1 calls_per_sec)" "$(raw_cps 1)")
-r_sdk=$(ratio "$(get token1 calls_per_sec)" "$sdk_cps")
+r_token=$(pratio token1 raw1)
+r_aksk=n/a; [ "$have_aksk" = 1 ] && r_aksk=$(pratio aksk1 raw1)
+r_sdk=$(pratio token1 sdk)
 cn=$(get $t1 client_new_us)
 printf '\nTargets (reported, not asserted%s):\n' "$([ "$smoke" = 1 ] && echo "; smoke figures are not meaningful")"
 printf "$kfmt" "tcc token >= 0.85x raw" "$r_token  $(verdict "$r_token" '>=' 0.85)"
-printf "$kfmt" "tcc AK/SK >= 0.80x raw" "$r_aksk  $(verdict "$r_aksk" '>=' 0.80)  (vs raw AK/SK bytes: $(ratio "$(get aksk1 calls_per_sec)" "$(get rawaksk calls_per_sec)"))"
+printf "$kfmt" "tcc AK/SK >= 0.80x raw" "$r_aksk  $(verdict "$r_aksk" '>=' 0.80)  (vs raw AK/SK bytes: $(pratio aksk1 rawaksk))"
 printf "$kfmt" "tcc token >= 20x SDK" "$r_sdk  $(verdict "$r_sdk" '>=' 20)"
 printf "$kfmt" "RSS growth ${rss_a}->${rss_b} < 1 MiB" "$growth KiB  $(verdict "$growth" '<' 1024)"
 printf "$kfmt" "tcc_client_new < 2 ms" "$(num "$cn") µs  $(verdict "${cn:-}" '<' 2000)"

@@ -1,13 +1,13 @@
 //! `tcc_cc_emails`: an immutable result with accessors. Strings are
 //! converted to C once, when the result is made, so accessors only lend.
 
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::ptr;
 
 use super::boundary::{result_boundary, value_boundary};
 use super::cstr::{arg_ref, check_out, write_out};
 use super::result_codes::tcc_result;
-use super::strings::{into_c_string, to_c_string};
+use super::strings::to_c_string;
 use crate::model::{CcEmails, CcRecord};
 
 /// The result of `tcc_fetch_cc_emails`. Opaque; free with `tcc_cc_emails_free`.
@@ -16,24 +16,49 @@ use crate::model::{CcEmails, CcRecord};
 /// once. Strings it lends stay valid until it is freed.
 #[allow(non_camel_case_types)]
 pub struct tcc_cc_emails {
-    addresses: Vec<CString>,
+    addresses: Vec<CText>,
     /// `None` when the server sent no last record.
     last_record: Option<CRecord>,
 }
 
 struct CRecord {
-    user_id: Option<CString>,
-    customer_id: Option<CString>,
-    cc_email: Option<CString>,
+    user_id: Option<CText>,
+    customer_id: Option<CText>,
+    cc_email: Option<CText>,
+}
+
+/// A decoded string made a C string where it lies: a NUL is appended to its
+/// own buffer, which the decoder sized for it, so making a result copies and
+/// reallocates nothing (this runs on every call). Holds exactly one NUL, at
+/// the end.
+struct CText(String);
+
+impl CText {
+    fn new(mut text: String) -> Self {
+        // The decoder refuses strings holding a NUL; should one come anyway,
+        // C must not see it cut short.
+        if text.contains('\0') {
+            text = text.replace('\0', "\u{FFFD}");
+        }
+        text.push('\0');
+        CText(text)
+    }
+
+    fn as_ptr(&self) -> *const c_char {
+        self.0.as_ptr().cast()
+    }
+
+    fn text(&self) -> &str {
+        &self.0[..self.0.len() - 1]
+    }
 }
 
 impl tcc_cc_emails {
-    /// Takes the decoded strings over as C strings: no copy, only a NUL
-    /// appended (this runs on every call).
+    /// Takes the decoded strings over as C strings (see [`CText`]).
     pub(crate) fn new(data: CcEmails) -> Self {
-        let c = |s: Option<String>| s.map(into_c_string);
+        let c = |s: Option<String>| s.map(CText::new);
         tcc_cc_emails {
-            addresses: data.addresses.into_iter().map(into_c_string).collect(),
+            addresses: data.addresses.into_iter().map(CText::new).collect(),
             last_record: data.last_record.map(|r| CRecord {
                 user_id: c(r.user_id),
                 customer_id: c(r.customer_id),
@@ -45,8 +70,8 @@ impl tcc_cc_emails {
     /// The result as the core's model again, for the JSON form (rarely
     /// asked for, so it copies rather than every call keeping both forms).
     fn to_model(&self) -> CcEmails {
-        let text = |s: &CString| s.to_string_lossy().into_owned();
-        let opt = |s: &Option<CString>| s.as_ref().map(text);
+        let text = |s: &CText| s.text().to_owned();
+        let opt = |s: &Option<CText>| s.as_ref().map(text);
         CcEmails {
             addresses: self.addresses.iter().map(text).collect(),
             last_record: self.last_record.as_ref().map(|r| CcRecord {
@@ -57,15 +82,15 @@ impl tcc_cc_emails {
         }
     }
 
-    fn record_field(&self, field: fn(&CRecord) -> &Option<CString>) -> *const c_char {
+    fn record_field(&self, field: fn(&CRecord) -> &Option<CText>) -> *const c_char {
         self.last_record
             .as_ref()
             .map_or(ptr::null(), |r| lend(field(r)))
     }
 }
 
-fn lend(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+fn lend(s: &Option<CText>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), CText::as_ptr)
 }
 
 /// Frees a result. NULL is accepted and ignored. Must not be called twice.

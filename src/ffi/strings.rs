@@ -12,12 +12,6 @@ pub(crate) fn to_c_string(s: &str) -> CString {
         .unwrap_or_else(|_| CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default())
 }
 
-/// Like `to_c_string`, but takes the string over: its buffer becomes the C
-/// string's (one byte is appended), so nothing is copied.
-pub(crate) fn into_c_string(s: String) -> CString {
-    CString::new(s).unwrap_or_else(|e| to_c_string(&String::from_utf8_lossy(&e.into_vec())))
-}
-
 /// Frees a string that tcc returned as an owned `char *` (for example by
 /// `tcc_fetch_cc_emails_json` or `tcc_cc_emails_to_json`).
 ///
