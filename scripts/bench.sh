@@ -7,7 +7,7 @@
 #   ./scripts/bench.sh --smoke    a few hundred calls per variant (CI); same
 #                                 table, no speed assertion, well under 2 min
 #   --no-sdk                      skip the Python SDK (no venv, no PyPI)
-#   --rounds=N                    rounds of every variant (full: 3, smoke: 1); the
+#   --rounds=N                    rounds of every variant (full: 5, smoke: 1); the
 #                                 table shows each variant's median round
 #   --pin=split|same|none         CPUs of the sequential variants: client on CPU 0
 #                                 and stand-in on CPU 1 (split, default), both on
@@ -55,7 +55,7 @@ if [ "$smoke" = 1 ]; then
   rss_a=100; rss_b=300; standin_seconds=150; bench_seconds=30; rounds=1
 else
   calls=100000; thread_calls=50000; sdk_calls=2000; warmup=200; client_new=1000
-  rss_a=10000; rss_b=100000; standin_seconds=300; bench_seconds=240; rounds=3
+  rss_a=10000; rss_b=100000; standin_seconds=300; bench_seconds=240; rounds=5
 fi
 [ -n "$rounds_arg" ] && rounds=$rounds_arg
 case "$rounds" in ''|*[!0-9]*|0) echo "bench.sh: --rounds=N needs N >= 1" >&2; exit 2 ;; esac
