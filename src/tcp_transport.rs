@@ -1,20 +1,23 @@
 //! TCP connections for the agents' pools, cheaper per call than ureq's own.
 //!
 //! ureq checks that a pooled connection is still usable when it goes back
-//! into the pool and again when it comes out (under the pool's lock). Its
-//! TCP transport does that by switching the socket to non-blocking, trying
-//! a read and switching back: three system calls per check, six per call,
-//! where the request and response themselves take two. The benchmark showed
-//! them as the largest cost left per call, and as lock contention between
-//! threads. Here one `recv(MSG_PEEK | MSG_DONTWAIT)` answers the same
-//! question: nothing waiting means open; bytes, end of stream or an error
-//! mean the connection must not be reused. And it is asked once per call,
-//! when the connection is taken out of the pool: the check as it goes back
-//! in, straight after its response was read, is answered "open" without a
-//! system call, because the check on the way out sees everything it would
-//! have seen (a close or stray bytes) and more (whatever happened while the
-//! connection sat idle). A connection that died in the pool is then
-//! dropped when the next call takes it, as before.
+//! into the pool and again when it comes out, the second time under the
+//! pool's lock. Its TCP transport does that by switching the socket to
+//! non-blocking, trying a read and switching back: three system calls per
+//! check, six per call, where the request and response themselves take two.
+//! The benchmark showed them as the largest cost left per call, and, held
+//! under the lock, as contention between threads sharing a client.
+//!
+//! Here one `recv(MSG_PEEK | MSG_DONTWAIT)` answers the question: nothing
+//! waiting means open; bytes, end of stream or an error mean the connection
+//! must not be reused. It is asked as the connection goes back into the
+//! pool, outside the lock. Taken out again within [`RECENTLY_CHECKED`], the
+//! connection counts as open on that answer, with no system call under the
+//! lock: a server that closes idle connections does so after seconds, not
+//! within a millisecond, and a close sent right behind a response has
+//! arrived by the time that response was read and checked. Taken out later,
+//! it is checked again, so a connection that died while idle is dropped, not
+//! used.
 //!
 //! Everything else matches ureq's transport: timeouts set on the socket only
 //! when they change, reads interrupted by a signal retried within the time
@@ -63,6 +66,7 @@ impl<In: Transport> Connector<In> for TcpConnector {
             read_timeout: None,
             write_timeout: None,
             just_used: true,
+            found_open_at: None,
         })))
     }
 }
@@ -106,6 +110,10 @@ fn connect_any(addrs: &[SocketAddr], timeout: NextTimeout) -> Result<TcpStream, 
     }))
 }
 
+/// How long a connection found open as it went back into the pool counts as
+/// open when it is taken out again (see the module's comment).
+const RECENTLY_CHECKED: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// The least time an address is given, so that many addresses do not each
 /// get too little to connect at all.
 const MIN_SHARE: std::time::Duration = std::time::Duration::from_millis(10);
@@ -120,6 +128,8 @@ pub(crate) struct TcpTransport {
     /// I/O happened since the last liveness check: the next check is the
     /// pool's as the connection goes back in (see the module's comment).
     just_used: bool,
+    /// When a check last found the connection open.
+    found_open_at: Option<Instant>,
 }
 
 impl std::fmt::Debug for TcpTransport {
@@ -211,11 +221,18 @@ impl Transport for TcpTransport {
     }
 
     fn is_open(&mut self) -> bool {
-        // Going back into the pool: checked on the way out instead.
-        if std::mem::take(&mut self.just_used) {
+        let going_back = std::mem::take(&mut self.just_used);
+        if !going_back
+            && self
+                .found_open_at
+                .is_some_and(|at| at.elapsed() < RECENTLY_CHECKED)
+        {
+            // Taken out of the pool a moment after it was checked going in.
             return true;
         }
-        nothing_waiting(&self.stream)
+        let open = nothing_waiting(&self.stream);
+        self.found_open_at = open.then(Instant::now);
+        open
     }
 }
 
@@ -338,6 +355,49 @@ mod tests {
         // Three requests on three connections: each closed one was noticed
         // when it was taken from the pool, not written to and failed.
         assert_eq!(server.join().unwrap(), 3);
+    }
+
+    fn transport(stream: TcpStream) -> TcpTransport {
+        TcpTransport {
+            stream: Arc::new(stream),
+            buffers: LazyBuffers::new(1024, 1024),
+            read_timeout: None,
+            write_timeout: None,
+            just_used: true,
+            found_open_at: None,
+        }
+    }
+
+    #[test]
+    fn checked_going_into_the_pool_and_again_only_when_taken_out_later() {
+        // Going back in after use: checked, and found open.
+        let (client, server) = pair();
+        let mut t = transport(client);
+        assert!(t.is_open());
+        // The server closes it while it sits in the pool.
+        drop(server);
+        std::thread::sleep(Duration::from_millis(20));
+        // Taken out 20 ms later, well past RECENTLY_CHECKED: checked again.
+        assert!(!t.is_open());
+
+        // Going back in with stray bytes waiting: not reusable.
+        let (client, mut server) = pair();
+        server.write_all(b"x").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(!transport(client).is_open());
+
+        // Taken out at once after a check that found it open: that answer
+        // stands, with no second check (the window the module's comment
+        // explains); the next use and return check again.
+        let (client, server) = pair();
+        let mut t = transport(client);
+        assert!(t.is_open());
+        drop(server);
+        std::thread::sleep(Duration::from_millis(20));
+        t.found_open_at = Some(Instant::now());
+        assert!(t.is_open());
+        t.just_used = true;
+        assert!(!t.is_open());
     }
 
     #[test]
