@@ -92,8 +92,18 @@ fn connect_any(addrs: &[SocketAddr], timeout: NextTimeout) -> Result<TcpStream, 
         };
         match result {
             Ok(stream) => return Ok(stream),
+            // Named after what ran out: the whole budget (whose reason may be
+            // the call's deadline rather than the connect timeout) or this
+            // address's share of it.
             Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                last_error = Some(Error::Timeout(Timeout::Connect))
+                let spent = budget.is_some_and(|b| {
+                    b.saturating_sub(started.elapsed()) < std::time::Duration::from_millis(1)
+                });
+                last_error = Some(Error::Timeout(if spent {
+                    timeout.reason
+                } else {
+                    Timeout::Connect
+                }))
             }
             Err(e) => last_error = Some(Error::Io(e)),
         }
@@ -398,6 +408,60 @@ mod tests {
         assert!(t.is_open());
         t.just_used = true;
         assert!(!t.is_open());
+    }
+
+    /// A listener whose accept queue is full (backlog 0, one connection
+    /// waiting): Linux drops further SYNs, so connecting to it hangs.
+    #[cfg(target_os = "linux")]
+    fn unanswering_address() -> (TcpListener, TcpStream, SocketAddr) {
+        use std::os::fd::FromRawFd;
+        // SAFETY: a fresh socket set up with plain libc calls; its descriptor
+        // is handed to the TcpListener, which owns and closes it.
+        let listener = unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0);
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from_be_bytes([127, 0, 0, 1]).to_be();
+            let size = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            assert_eq!(
+                libc::bind(fd, (&addr as *const libc::sockaddr_in).cast(), size),
+                0
+            );
+            assert_eq!(libc::listen(fd, 0), 0);
+            TcpListener::from_raw_fd(fd)
+        };
+        let addr = listener.local_addr().unwrap();
+        let waiting = TcpStream::connect(addr).unwrap();
+        (listener, waiting, addr)
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_connect_timeout_is_named_after_what_ran_out() {
+        let (_listener, _waiting, hangs) = unanswering_address();
+        let budget = |reason| NextTimeout {
+            after: Duration::from_millis(200).into(),
+            reason,
+            ..NextTimeout::default()
+        };
+        // The whole budget spent: its own reason (the call's deadline here).
+        assert!(matches!(
+            connect_any(&[hangs], budget(Timeout::Global)),
+            Err(Error::Timeout(Timeout::Global))
+        ));
+        assert!(matches!(
+            connect_any(&[hangs], budget(Timeout::Connect)),
+            Err(Error::Timeout(Timeout::Connect))
+        ));
+        // Half of it on the first address, the rest on a second that
+        // answers: connected, within the budget.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let open = listener.local_addr().unwrap();
+        let started = Instant::now();
+        let stream = connect_any(&[hangs, open], budget(Timeout::Global)).unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), open);
+        assert!(started.elapsed() >= Duration::from_millis(90));
     }
 
     #[test]
