@@ -8,7 +8,9 @@
 #                                 table, no speed assertion, well under 2 min
 #   --no-sdk                      skip the Python SDK (no venv, no PyPI)
 #   --rounds=N                    rounds of every variant (full: 5, smoke: 1); the
-#                                 table shows each variant's median round
+#                                 table shows each variant's median round, and
+#                                 each ratio is the median of the ratios within
+#                                 the rounds (paired, so drifting load cancels)
 #   --pin=split|same|none         CPUs of the sequential variants: client on CPU 0
 #                                 and stand-in on CPU 1 (split, default), both on
 #                                 CPU 0 (same), or unpinned (none)
@@ -44,7 +46,7 @@ for arg in "$@"; do
     --rounds=*) rounds_arg=${arg#--rounds=} ;;
     --pin=*) pin=${arg#--pin=} ;;
     --busy-poll=*) busy_poll=${arg#--busy-poll=} ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
