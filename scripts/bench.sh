@@ -314,17 +314,18 @@ size_unstripped=$(stat -c %s "$lib_dir/libtcc.so")
 
 # ---------------------------------------------------------------- the table
 num() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
-# pratio A B: the ratio of variants A and B, paired by round: the median over
-# the rounds of A/B within each round (the two ran seconds apart there), so
-# the machine's load drifting between rounds does not skew it; n/a when no
-# round has both.
+# pratio A B [DECIMALS]: the ratio of variants A and B, paired by round: the
+# median over the rounds of A/B within each round (the two ran seconds apart
+# there), so the machine's load drifting between rounds does not skew it; n/a
+# when no round has both. 2 decimals unless told.
 pratio() {
-  local r a b
+  local r a b digits=${3:-2}
   for r in $(seq "$rounds"); do
-    a=$(sed -n 's/^calls_per_sec=//p' "$work/$1.r$r.out" 2>/dev/null | tail -1)
-    b=$(sed -n 's/^calls_per_sec=//p' "$work/$2.r$r.out" 2>/dev/null | tail -1)
+    [ -f "$work/$1.r$r.out" ] && [ -f "$work/$2.r$r.out" ] || continue
+    a=$(sed -n 's/^calls_per_sec=//p' "$work/$1.r$r.out" | tail -1)
+    b=$(sed -n 's/^calls_per_sec=//p' "$work/$2.r$r.out" | tail -1)
     [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.6f\n", a / b }'
-  done | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  done | sort -g | awk -v d="$digits" '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.*f", d, v[(NR + 1) / 2]; else printf "%.*f", d, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 printf '\n'
@@ -421,13 +422,14 @@ verdict() { # verdict VALUE OP LIMIT -> met/MISSED/n/a
   if [ -z "$1" ] || [ "$1" = n/a ]; then echo "n/a"; return; fi
   awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v >= l) : (v < l); print (ok ? "met" : "MISSED") }'
 }
-r_token=$(pratio token1 raw1)
-r_aksk=n/a; [ "$have_aksk" = 1 ] && r_aksk=$(pratio aksk1 raw1)
-r_sdk=$(pratio token1 sdk)
+# Three decimals, and judged on them: a ratio is not rounded up onto its target.
+r_token=$(pratio token1 raw1 3)
+r_aksk=n/a; [ "$have_aksk" = 1 ] && r_aksk=$(pratio aksk1 raw1 3)
+r_sdk=$(pratio token1 sdk 3)
 cn=$(get $t1 client_new_us)
 printf '\nTargets (reported, not asserted%s):\n' "$([ "$smoke" = 1 ] && echo "; smoke figures are not meaningful")"
 printf "$kfmt" "tcc token >= 0.85x raw" "$r_token  $(verdict "$r_token" '>=' 0.85)"
-printf "$kfmt" "tcc AK/SK >= 0.80x raw" "$r_aksk  $(verdict "$r_aksk" '>=' 0.80)  (vs raw AK/SK bytes: $(pratio aksk1 rawaksk))"
+printf "$kfmt" "tcc AK/SK >= 0.80x raw" "$r_aksk  $(verdict "$r_aksk" '>=' 0.80)  (vs raw AK/SK bytes: $(pratio aksk1 rawaksk 3))"
 printf "$kfmt" "tcc token >= 20x SDK" "$r_sdk  $(verdict "$r_sdk" '>=' 20)"
 printf "$kfmt" "RSS growth ${rss_a}->${rss_b} < 1 MiB" "$growth KiB  $(verdict "$growth" '<' 1024)"
 printf "$kfmt" "tcc_client_new < 2 ms" "$(num "$cn") µs  $(verdict "${cn:-}" '<' 2000)"
