@@ -139,24 +139,8 @@ impl fmt::Debug for SigningKey {
 /// credentials before calling.
 #[must_use]
 pub fn authorization(ak: &str, sk: &[u8], sdk_date: &str, req: &SigningRequest<'_>) -> String {
-    authorization_with(ak, &SigningKey::new(sk), sdk_date, req)
-}
-
-/// [`authorization`] with a key made once for many requests.
-#[must_use]
-pub fn authorization_with(
-    ak: &str,
-    key: &SigningKey,
-    sdk_date: &str,
-    req: &SigningRequest<'_>,
-) -> String {
-    authorization_at(
-        ak,
-        key,
-        sdk_date,
-        &CanonicalResource::new(req.path, req.query),
-        req,
-    )
+    let resource = CanonicalResource::new(req.path, req.query);
+    authorization_at(ak, &SigningKey::new(sk), sdk_date, &resource, req)
 }
 
 /// The canonical request's URI and query lines (`<uri>\n<query>`). They
@@ -176,8 +160,9 @@ impl CanonicalResource {
     }
 }
 
-/// [`authorization_with`] with the request's [`CanonicalResource`] made
-/// earlier: it must be the one of `req.path` and `req.query`.
+/// [`authorization`] with a key and the request's [`CanonicalResource`] made
+/// earlier, once for many requests: the resource must be the one of
+/// `req.path` and `req.query`.
 #[must_use]
 pub fn authorization_at(
     ak: &str,
@@ -296,11 +281,8 @@ fn build_canonical_request(
     let mut out = String::with_capacity(guess);
 
     if req.method.is_ascii() {
-        out.extend(
-            req.method
-                .bytes()
-                .map(|b| char::from(b.to_ascii_uppercase())),
-        );
+        out.push_str(req.method);
+        out.make_ascii_uppercase();
     } else {
         out.extend(req.method.chars().flat_map(char::to_uppercase));
     }
@@ -475,7 +457,13 @@ mod tests {
         for headers in [&headers[..], &other_headers, &headers] {
             let req = get(headers);
             assert_eq!(
-                authorization_with("AK", &key, headers[1].1, &req),
+                authorization_at(
+                    "AK",
+                    &key,
+                    headers[1].1,
+                    &CanonicalResource::new(req.path, req.query),
+                    &req
+                ),
                 authorization("AK", b"sk-SECRET", headers[1].1, &req)
             );
         }
