@@ -32,11 +32,6 @@ impl Deadline {
         }
     }
 
-    /// The timeout it was made from.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
     /// The error for a call that ran out of time.
     pub fn passed(&self) -> Error {
         Error::new(

@@ -4,19 +4,23 @@
 //! The safe Rust core (options, credentials, transport, response model,
 //! errors) is usable from Rust directly; `ffi` is a thin C layer over it.
 
-mod absolute_form;
 mod auth;
 pub mod client;
 pub mod config;
+mod connection;
+mod connection_pool;
 pub mod credentials;
 mod deadline;
+mod dialer;
 pub mod endpoint;
 pub mod env;
 pub mod error;
 pub mod ffi;
+mod http1;
 mod iam;
 mod jitter;
 pub mod model;
+mod net_error;
 mod proxy;
 mod redirect;
 mod resolver;

@@ -1,10 +1,8 @@
-//! Host name resolution for a client's agents. ureq asks its resolver on
-//! every request, before it looks for a pooled connection, and its default
+//! Host name resolution for a client's new connections. ureq's default
 //! resolver spawns a thread per lookup whenever a timeout is set: a thread
-//! and a `getaddrinfo` for every call, even on a kept-alive connection (the
-//! benchmark showed it as the largest cost per call). This resolver keeps
-//! the answers for the few hosts a client talks to: names for a short
-//! while, IP literals (parsed, never looked up) for good.
+//! and a `getaddrinfo` for every connection made. This resolver keeps the
+//! answers for the few hosts a client talks to: names for a short while, IP
+//! literals (parsed, never looked up) for good.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};

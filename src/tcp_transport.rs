@@ -1,39 +1,34 @@
-//! TCP connections for the agents' pools, cheaper per call than ureq's own.
+//! TCP connections for the client's pool, cheaper per call than ureq's own.
 //!
-//! ureq checks that a pooled connection is still usable when it goes back
-//! into the pool and again when it comes out, the second time under the
-//! pool's lock. Its TCP transport does that by switching the socket to
-//! non-blocking, trying a read and switching back: three system calls per
-//! check, six per call, where the request and response themselves take two.
-//! The benchmark showed them as the largest cost left per call, and, held
-//! under the lock, as contention between threads sharing a client.
+//! A pooled connection must be checked before it carries another request.
+//! ureq's TCP transport does that by switching the socket to non-blocking,
+//! trying a read and switching back: three system calls per check, where
+//! the request and response themselves take two. The benchmark showed them
+//! as the largest cost left per call.
 //!
 //! Here one `recv(MSG_PEEK | MSG_DONTWAIT)` answers the question: nothing
 //! waiting means open; bytes, end of stream or an error mean the connection
 //! must not be reused. It is asked as the connection goes back into the
-//! pool, outside the lock. Taken out again within [`RECENTLY_CHECKED`], the
-//! connection counts as open on that answer, with no system call under the
-//! lock: a server that closes idle connections does so after seconds, not
-//! within a millisecond, and a close sent right behind a response has
-//! arrived by the time that response was read and checked. Taken out later,
-//! it is checked again, so a connection that died while idle is dropped, not
-//! used.
+//! pool, outside the pool's lock. Taken out again within
+//! [`RECENTLY_CHECKED`], the connection counts as open on that answer: a
+//! server that closes idle connections does so after seconds, not within a
+//! millisecond, and a close sent right behind a response has arrived by the
+//! time that response was read and checked. Taken out later, it is checked
+//! again, so a connection that died while idle is dropped, not used.
 //!
 //! Everything else matches ureq's transport: timeouts set on the socket only
-//! when they change, reads interrupted by a signal retried within the time
-//! left, and the socket registered so that the agent can shut it down.
+//! when they change, and reads interrupted by a signal retried within the
+//! time left.
 //!
 //! This uses ureq's `unversioned` transport API, which may change in a minor
 //! release: Cargo.toml pins ureq to 3.5.x for that reason.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::{Arc, Weak};
 use std::time::Instant;
 
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle,
-    Transport,
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
 };
 use ureq::{Error, Timeout};
 
@@ -57,8 +52,6 @@ impl<In: Transport> Connector<In> for TcpConnector {
         if details.config.no_delay() {
             stream.set_nodelay(true)?;
         }
-        let stream = Arc::new(stream);
-        (details.register_shutdown)(Arc::downgrade(&stream) as Weak<dyn ShutdownHandle>)?;
         let config = details.config;
         Ok(Some(Either::B(TcpTransport {
             stream,
@@ -129,8 +122,7 @@ const RECENTLY_CHECKED: std::time::Duration = std::time::Duration::from_millis(1
 const MIN_SHARE: std::time::Duration = std::time::Duration::from_millis(10);
 
 pub(crate) struct TcpTransport {
-    /// Shared (weakly) with the agent, which may shut it down from another thread.
-    stream: Arc<TcpStream>,
+    stream: TcpStream,
     buffers: LazyBuffers,
     /// What the socket is set to, so that it is only set when that changes.
     read_timeout: Option<std::time::Duration>,
@@ -195,7 +187,7 @@ impl Transport for TcpTransport {
             |t| self.stream.set_write_timeout(t),
         )?;
         // `write_all` retries writes interrupted by a signal itself.
-        (&*self.stream)
+        (&self.stream)
             .write_all(&self.buffers.output()[..amount])
             .map_err(|e| io_error(e, &timeout))
     }
@@ -209,7 +201,7 @@ impl Transport for TcpTransport {
         })?;
         let started = Instant::now();
         let amount = loop {
-            match (&*self.stream).read(self.buffers.input_append_buf()) {
+            match (&self.stream).read(self.buffers.input_append_buf()) {
                 // Linux does not restart a socket read with a timeout after a
                 // signal: retry it with what is left of the timeout.
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
@@ -322,54 +314,9 @@ mod tests {
         assert!(!nothing_waiting(&client));
     }
 
-    /// A server that answers one request per connection and then closes it
-    /// without saying so (no `Connection: close`), as a server whose idle
-    /// timeout is shorter than the client's does.
-    fn one_answer_per_connection(connections: usize) -> (u16, std::thread::JoinHandle<usize>) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let mut answered = 0;
-            for _ in 0..connections {
-                let (mut socket, _) = listener.accept().unwrap();
-                let mut buf = [0u8; 4096];
-                let n = socket.read(&mut buf).unwrap();
-                assert!(buf[..n].ends_with(b"\r\n\r\n"));
-                socket
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                    .unwrap();
-                answered += 1;
-            }
-            answered
-        });
-        (port, server)
-    }
-
-    #[test]
-    fn a_connection_closed_while_pooled_is_not_reused() {
-        let (port, server) = one_answer_per_connection(3);
-        let agent = ureq::Agent::with_parts(
-            ureq::Agent::config_builder().proxy(None).build(),
-            ().chain(TcpConnector),
-            ureq::unversioned::resolver::DefaultResolver::default(),
-        );
-        for _ in 0..3 {
-            let mut response = agent
-                .get(format!("http://127.0.0.1:{port}/"))
-                .call()
-                .unwrap();
-            assert_eq!(response.body_mut().read_to_string().unwrap(), "ok");
-            // Time for the server's close to arrive before the next request.
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // Three requests on three connections: each closed one was noticed
-        // when it was taken from the pool, not written to and failed.
-        assert_eq!(server.join().unwrap(), 3);
-    }
-
     fn transport(stream: TcpStream) -> TcpTransport {
         TcpTransport {
-            stream: Arc::new(stream),
+            stream,
             buffers: LazyBuffers::new(1024, 1024),
             read_timeout: None,
             write_timeout: None,
