@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ureq::unversioned::transport::{NextTimeout, Transport};
 use ureq::Timeout;
+use zeroize::Zeroize;
 
 use crate::deadline::Deadline;
 use crate::error::Error;
@@ -108,9 +109,10 @@ impl Wire for TimedWire<'_> {
             let out = self.transport.buffers().output();
             let n = out.len().min(bytes.len());
             out[..n].copy_from_slice(&bytes[..n]);
-            self.transport
-                .transmit_output(n, timeout)
-                .map_err(|e| self.failed(e))?;
+            let sent = self.transport.transmit_output(n, timeout);
+            // What is sent may hold credentials: not left in the buffer.
+            self.transport.buffers().output()[..n].zeroize();
+            sent.map_err(|e| self.failed(e))?;
             bytes = &bytes[n..];
         }
         Ok(())

@@ -122,10 +122,10 @@ pub(crate) fn read_response(
         }
     };
     let status = head.status;
-    let request_id = head.request_id.clone();
+    // The head arrived: failures after it keep its status and request id.
     let failed = |e: Error| {
         e.with_http_status(status)
-            .with_request_id(request_id.clone())
+            .with_request_id(head.request_id.clone())
     };
     if head.status == 101 {
         return Err(failed(Error::new(
@@ -345,10 +345,11 @@ fn parse_head(bytes: &[u8]) -> Result<Head, Error> {
 /// A header value as text, when it is visible ASCII (tabs allowed), as
 /// `http`'s `HeaderValue::to_str` takes it; anything else counts as absent.
 fn visible_ascii(value: &[u8]) -> Option<String> {
-    value
+    let visible = value
         .iter()
-        .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
-        .then(|| String::from_utf8_lossy(value).into_owned())
+        .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b));
+    // ASCII, so always UTF-8.
+    visible.then(|| std::str::from_utf8(value).ok().map(str::to_owned))?
 }
 
 fn parse_length(value: &[u8]) -> Result<u64, Error> {
