@@ -22,6 +22,9 @@ use crate::secret::Secret;
 /// More header fields than this is a head too large, whatever its size in bytes.
 pub(crate) const MAX_HEADER_FIELDS: usize = 128;
 
+/// Interim (1xx) answers taken before the real one.
+const MAX_INTERIM_ANSWERS: usize = 8;
+
 /// A chunk-size line (size and extensions): generous, and bounded.
 const MAX_CHUNK_LINE: usize = 4096;
 
@@ -114,11 +117,17 @@ pub(crate) fn read_response(
     wire: &mut dyn Wire,
     limits: Limits,
 ) -> Result<(HttpResponse, bool), Error> {
+    let mut interim = 0;
     let head = loop {
         let head = read_head(wire, limits.max_header_bytes)?;
-        // Interim answers (100 Continue, 103 Early Hints) precede the real one.
+        // Interim answers (100 Continue, 103 Early Hints) precede the real
+        // one; a few are plenty, an endless stream of them is an attack.
         if !(100..200).contains(&head.status) || head.status == 101 {
             break head;
+        }
+        interim += 1;
+        if interim > MAX_INTERIM_ANSWERS {
+            return Err(malformed("too many interim (1xx) answers"));
         }
     };
     let status = head.status;
@@ -483,6 +492,10 @@ fn next_line<T>(
         let input = wire.buffered();
         if let Some(i) = input[scanned..].iter().position(|&b| b == b'\n') {
             let lf = scanned + i;
+            // Bounded however the line arrived.
+            if lf > max {
+                return Err(malformed("a chunk line too long"));
+            }
             let line = &input[..lf];
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             let value = parse(line)?;
@@ -501,50 +514,51 @@ fn next_line<T>(
     }
 }
 
+/// A wire that plays back a response in the given pieces, one per `fill`
+/// (what is sent goes nowhere): for the tests and the fuzz target, which
+/// must see every way a response can be cut.
+pub(crate) struct Pieces {
+    pieces: std::collections::VecDeque<Vec<u8>>,
+    buffer: Vec<u8>,
+}
+
+impl Pieces {
+    pub fn new(pieces: &[&[u8]]) -> Self {
+        Pieces {
+            pieces: pieces.iter().map(|p| p.to_vec()).collect(),
+            buffer: Vec::new(),
+        }
+    }
+
+    /// `all` in pieces of `size` bytes.
+    pub fn sized(all: &[u8], size: usize) -> Self {
+        let pieces: Vec<&[u8]> = all.chunks(size.max(1)).collect();
+        Pieces::new(&pieces)
+    }
+}
+
+impl Wire for Pieces {
+    fn send(&mut self, _: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+    fn fill(&mut self) -> Result<bool, Error> {
+        Ok(self
+            .pieces
+            .pop_front()
+            .map(|p| self.buffer.extend_from_slice(&p))
+            .is_some())
+    }
+    fn buffered(&mut self) -> &[u8] {
+        &self.buffer
+    }
+    fn consume(&mut self, amount: usize) {
+        self.buffer.drain(..amount);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Input that arrives in the given pieces, one per `fill`.
-    struct Pieces {
-        pieces: std::collections::VecDeque<Vec<u8>>,
-        buffer: Vec<u8>,
-        sent: Vec<u8>,
-    }
-
-    impl Pieces {
-        fn new(pieces: &[&[u8]]) -> Self {
-            Pieces {
-                pieces: pieces.iter().map(|p| p.to_vec()).collect(),
-                buffer: Vec::new(),
-                sent: Vec::new(),
-            }
-        }
-        fn bytewise(all: &[u8]) -> Self {
-            let pieces: Vec<&[u8]> = all.chunks(1).collect();
-            Pieces::new(&pieces)
-        }
-    }
-
-    impl Wire for Pieces {
-        fn send(&mut self, bytes: &[u8]) -> Result<(), Error> {
-            self.sent.extend_from_slice(bytes);
-            Ok(())
-        }
-        fn fill(&mut self) -> Result<bool, Error> {
-            Ok(self
-                .pieces
-                .pop_front()
-                .map(|p| self.buffer.extend_from_slice(&p))
-                .is_some())
-        }
-        fn buffered(&mut self) -> &[u8] {
-            &self.buffer
-        }
-        fn consume(&mut self, amount: usize) {
-            self.buffer.drain(..amount);
-        }
-    }
 
     const LIMITS: Limits = Limits {
         max_header_bytes: 4096,
@@ -599,7 +613,7 @@ mod tests {
     #[test]
     fn a_head_trickled_byte_by_byte_and_bare_line_feeds() {
         let all = b"HTTP/1.1 204 No Content\nRetry-After: 3\n\n";
-        let (r, reusable) = read_response(&mut Pieces::bytewise(all), LIMITS).unwrap();
+        let (r, reusable) = read_response(&mut Pieces::sized(all, 1), LIMITS).unwrap();
         assert_eq!(
             (r.status, r.retry_after.as_deref(), reusable),
             (204, Some("3"), true)
@@ -610,7 +624,7 @@ mod tests {
     fn chunked_bodies_with_extensions_and_trailers() {
         let all = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n\
                     5;ext=1\r\nhello\r\n1\r\n \r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n";
-        for wire in [Pieces::new(&[all]), Pieces::bytewise(all)] {
+        for wire in [Pieces::new(&[all]), Pieces::sized(all, 1)] {
             let (r, reusable) = read_response(&mut { wire }, LIMITS).unwrap();
             assert_eq!(r.body, b"hello 0123456789");
             assert!(reusable);
@@ -626,6 +640,18 @@ mod tests {
                 (e.kind(), e.http_status()),
                 (ErrorKind::BadResponse, Some(200)),
                 "{e:?}"
+            );
+        }
+        // A chunk line over its bound, whether it arrives whole or in pieces.
+        let long = format!(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;{}\r\nx\r\n0\r\n\r\n",
+            "e".repeat(MAX_CHUNK_LINE)
+        );
+        for size in [long.len(), 7] {
+            let e = read_response(&mut Pieces::sized(long.as_bytes(), size), LIMITS).unwrap_err();
+            assert_eq!(
+                e.message(),
+                "malformed HTTP response: a chunk line too long"
             );
         }
         // Cut off: a network failure, the status kept.
@@ -710,6 +736,12 @@ mod tests {
         assert_eq!((r.status, r.location.as_deref()), (302, Some("/a")));
         assert_eq!(r.subject_token.as_ref().map(|t| t.expose()), Some("tok"));
         assert_eq!(r.request_id, None, "not visible ASCII: absent");
+        let endless = b"HTTP/1.1 103 Early Hints\r\n\r\n".repeat(MAX_INTERIM_ANSWERS + 1);
+        let e = read(&[&endless, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"]).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "malformed HTTP response: too many interim (1xx) answers"
+        );
     }
 
     #[test]

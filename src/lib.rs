@@ -16,6 +16,9 @@ pub mod endpoint;
 pub mod env;
 pub mod error;
 pub mod ffi;
+/// For the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod http1;
 mod iam;
 mod jitter;

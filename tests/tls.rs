@@ -57,6 +57,22 @@ fn a_trusted_ca_file_makes_https_work() {
 }
 
 #[test]
+fn https_connections_are_kept_alive_and_reused() {
+    let ca = TestCa::new();
+    let server = tls_standin(ca.server_identity(&["127.0.0.1"]));
+    let pem = ca_file(&ca, "reuse.pem");
+    let client = client_trusting(&server.base_url(), Some(&pem));
+    for _ in 0..5 {
+        assert_eq!(fetch(client).unwrap().addresses, data::ADDRESSES);
+    }
+    unsafe { tcc_client_free(client) };
+    assert_eq!(server.requests().len(), 5);
+    // One handshake for five calls: after TLS 1.3's session tickets and each
+    // response, the pool's check still finds the connection fit for reuse.
+    assert_eq!(server.connections_accepted(), 1);
+}
+
+#[test]
 fn verification_is_on_by_default() {
     let ca = TestCa::new();
     let server = tls_standin(ca.server_identity(&["localhost", "127.0.0.1"]));
