@@ -53,11 +53,14 @@ impl Connection {
         self.transport.is_open()
     }
 
-    /// Sends the request written into `head`.
+    /// Sends the request written into `head`, then wipes it: it holds credentials.
     pub fn send_head(&mut self, io: Io<'_>) -> Result<(), Error> {
-        let head = std::mem::take(&mut self.head);
-        let sent = self.wire(io).send(&head);
-        self.head = head;
+        let mut wire = TimedWire {
+            transport: &mut *self.transport,
+            io,
+        };
+        let sent = wire.send(&self.head);
+        self.head.as_mut_slice().zeroize();
         sent
     }
 

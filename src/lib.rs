@@ -24,6 +24,7 @@ mod iam;
 mod jitter;
 pub mod model;
 mod net_error;
+mod percent_decode;
 mod proxy;
 mod redirect;
 mod resolver;

@@ -27,6 +27,7 @@ use std::fmt;
 use ureq::http::{HeaderValue, Uri};
 
 use crate::error::{Error, ErrorKind};
+use crate::percent_decode::percent_decode;
 use crate::secret::Secret;
 
 /// Longest proxy URL accepted.
@@ -336,25 +337,6 @@ impl NoProxy {
                     .is_some_and(|prefix| prefix.ends_with('.'))
         })
     }
-}
-
-/// `%XX` decoding of a URL's user info; `None` if malformed or not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Standard base64 with padding, for the one Basic credential.

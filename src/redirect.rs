@@ -22,6 +22,7 @@ use ureq::http::Uri;
 use crate::deadline::Deadline;
 use crate::endpoint::Target;
 use crate::error::{Error, ErrorKind};
+use crate::percent_decode::percent_decode;
 use crate::response::{shown_location, HttpResponse};
 use crate::transport::{HeadersFor, Request, Transport};
 
@@ -179,23 +180,6 @@ fn decode_query(query: &str) -> Option<Vec<(String, String)>> {
             Some((percent_decode(name)?, percent_decode(value)?))
         })
         .collect()
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -15,7 +15,6 @@
 
 use ureq::http::header::PROXY_AUTHORIZATION;
 use ureq::http::{HeaderName, HeaderValue, Uri};
-use zeroize::Zeroize;
 
 use crate::config::ClientOptions;
 use crate::connection::{Connection, Io};
@@ -174,10 +173,7 @@ impl Transport {
             &headers,
             request.body,
         );
-        let sent = connection.send_head(io);
-        // The head holds credentials: wiped once sent.
-        connection.head.as_mut_slice().zeroize();
-        sent?;
+        connection.send_head(io)?;
         let (response, reusable) = http1::read_response(&mut connection.wire(io), self.limits)?;
         if reusable {
             self.pool.put(connection);
